@@ -1,0 +1,337 @@
+"""The collaborator roster: people, their dated history, regulation and training."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dluan.models import OrgUnit
+from dluan.scoping import ScopedQuerySet
+from dluan.search import fold_parts, nfc
+
+
+class CollaboratorQuerySet(ScopedQuerySet):
+    unit_path_lookup = "unit__path"
+    owner_lookup = "user"
+
+    def with_related(self):
+        return self.select_related("unit", "user").prefetch_related("coverage_areas")
+
+    def active(self):
+        return self.filter(status=Collaborator.Status.ACTIVE)
+
+    def term_ending_within(self, days: int):
+        today = timezone.localdate()
+        return self.filter(
+            term_end__gte=today, term_end__lte=today + timezone.timedelta(days=days)
+        )
+
+
+class Collaborator(models.Model):
+    """A public-opinion collaborator (CTV) on a unit's roster."""
+
+    class Gender(models.TextChoices):
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900)],
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("unit"),
+        help_text=_("Workplace or sending organisation."),
+        on_delete=models.PROTECT,
+        related_name="collaborators",
+    )
+    coverage_areas = models.ManyToManyField(
+        OrgUnit,
+        verbose_name=_("coverage areas"),
+        blank=True,
+        related_name="covering_collaborators",
+    )
+    occupation = models.CharField(_("occupation"), max_length=150, blank=True)
+    position = models.CharField(_("position"), max_length=150, blank=True)
+    is_party_member = models.BooleanField(_("party member"), default=False)
+    is_retired = models.BooleanField(_("retired"), default=False)
+    decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    term_start = models.DateField(_("term start"), null=True, blank=True)
+    term_end = models.DateField(_("term end"), null=True, blank=True)
+    monthly_allowance = models.DecimalField(
+        _("monthly allowance (VND)"),
+        max_digits=12,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="collaborator",
+    )
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CollaboratorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("collaborator")
+        verbose_name_plural = _("collaborators")
+        ordering = ["full_name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True)
+                | Q(term_start__isnull=True)
+                | Q(term_end__gte=F("term_start")),
+                name="%(app_label)s_%(class)s_term_order",
+            ),
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=~Q(phone=""),
+                name="%(app_label)s_%(class)s_unique_phone",
+            ),
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=~Q(email=""),
+                name="%(app_label)s_%(class)s_unique_email",
+            ),
+        ]
+        indexes = [
+            # Roster list filtered by unit subtree and status.
+            models.Index(fields=["unit", "status"], name="collab_unit_status"),
+            # "Terms ending in the next 60 days".
+            models.Index(fields=["term_end"], name="collab_term_end"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.full_name = nfc(self.full_name).strip()
+        self.email = (self.email or "").strip().lower()
+        self.phone = normalise_phone(self.phone)
+        self.search_text = fold_parts(
+            self.full_name,
+            self.phone,
+            self.email,
+            self.occupation,
+            self.position,
+            self.decision_number,
+        )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("collaborators:collaborator-detail", args=[self.pk])
+
+
+def normalise_phone(phone: str) -> str:
+    """Digits only, with a leading + kept: "0905 123 456" and "0905.123.456" are one phone."""
+    phone = (phone or "").strip()
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return ("+" + digits) if phone.startswith("+") and digits else digits
+
+
+class RosterEventQuerySet(ScopedQuerySet):
+    unit_path_lookup = "collaborator__unit__path"
+    owner_lookup = "collaborator__user"
+
+
+class RosterEvent(models.Model):
+    """One dated roster decision (kiện toàn); history is appended, never rewritten."""
+
+    class Kind(models.TextChoices):
+        APPOINT = "appoint", _("Appoint")
+        RENEW = "renew", _("Renew")
+        SUSPEND = "suspend", _("Suspend")
+        DISMISS = "dismiss", _("Dismiss")
+        REINSTATE = "reinstate", _("Reinstate")
+
+    collaborator = models.ForeignKey(
+        Collaborator, on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(_("decision"), max_length=20, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    term_end = models.DateField(_("new term end"), null=True, blank=True)
+    status_after = models.CharField(
+        _("status after"), max_length=20, choices=Collaborator.Status.choices
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RosterEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("roster event")
+        verbose_name_plural = _("roster events")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+
+class RegulationQuerySet(ScopedQuerySet):
+    unit_path_lookup = "unit__path"
+
+    def visible_to(self, user):
+        # Everyone reads the regulations issued by their unit or the units above it.
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if user.org_unit_id is None:
+            return self.none()
+        ancestor_ids = [int(p) for p in user.org_unit.path.strip("/").split("/") if p]
+        scope = Q(unit_id__in=ancestor_ids)
+        if user.is_manager:
+            scope |= Q(unit__path__startswith=user.org_unit.path)
+        return self.filter(scope)
+
+    def in_force(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(effective_date__lte=on).order_by("-effective_date", "-pk")
+
+
+class Regulation(models.Model):
+    """A version of the regulation of operation (quy chế hoạt động) issued by a unit."""
+
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("issuing unit"), on_delete=models.PROTECT
+    )
+    title = models.CharField(_("title"), max_length=255)
+    version = models.CharField(_("version"), max_length=50)
+    decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
+    effective_date = models.DateField(_("effective date"))
+    file = models.FileField(_("file"), upload_to="regulations/%Y/", blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RegulationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("regulation")
+        verbose_name_plural = _("regulations")
+        ordering = ["-effective_date", "-pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.version})"
+
+
+class RegulationAcknowledgement(models.Model):
+    """A collaborator's confirmation of having read one regulation version."""
+
+    regulation = models.ForeignKey(
+        Regulation, on_delete=models.PROTECT, related_name="acknowledgements"
+    )
+    collaborator = models.ForeignKey(
+        Collaborator, on_delete=models.PROTECT, related_name="acknowledgements"
+    )
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("regulation acknowledgement")
+        verbose_name_plural = _("regulation acknowledgements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regulation", "collaborator"],
+                name="%(app_label)s_%(class)s_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.collaborator} · {self.regulation}"
+
+
+class TrainingSessionQuerySet(ScopedQuerySet):
+    unit_path_lookup = "unit__path"
+    owner_lookup = "attendances__collaborator__user"
+
+    def with_related(self):
+        return self.select_related("unit")
+
+
+class TrainingSession(models.Model):
+    """A training session (tập huấn nghiệp vụ) and who attended it."""
+
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT)
+    title = models.CharField(_("title"), max_length=255)
+    organiser = models.CharField(_("organiser"), max_length=255)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    topics = models.TextField(_("topics"), blank=True)
+    attendees = models.ManyToManyField(
+        Collaborator,
+        through="TrainingAttendance",
+        related_name="training_sessions",
+        verbose_name=_("attendees"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TrainingSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class TrainingAttendance(models.Model):
+    """One collaborator's attendance at a training session."""
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="attendances"
+    )
+    collaborator = models.ForeignKey(
+        Collaborator, on_delete=models.PROTECT, related_name="training_attendances"
+    )
+    attended = models.BooleanField(_("attended"), default=True)
+
+    class Meta:
+        verbose_name = _("training attendance")
+        verbose_name_plural = _("training attendances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "collaborator"], name="%(app_label)s_%(class)s_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.collaborator} · {self.session}"

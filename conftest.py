@@ -1,0 +1,124 @@
+"""Personas shared by every app's tests.
+
+A town (Hương Trà) with two wards/communes, and a second town outside it:
+- ``collaborator`` files from Tứ Hạ; ``other_collaborator`` from Hương Toàn (same town);
+- ``staff`` and ``leader`` belong to Hương Trà; ``other_staff`` to Hương Thủy;
+- ``admin_user`` is the superuser; ``client`` is anonymous.
+"""
+
+import pytest
+
+from dluan.models import OrgUnit, User
+from dluan.tests.factories import OrgUnitFactory, UserFactory
+
+
+@pytest.fixture
+def province(db):
+    return OrgUnitFactory(name="Thành phố Huế", kind=OrgUnit.Kind.PROVINCE)
+
+
+@pytest.fixture
+def town(province):
+    return OrgUnitFactory(
+        name="Thị xã Hương Trà", kind=OrgUnit.Kind.TOWN, parent=province
+    )
+
+
+@pytest.fixture
+def commune(town):
+    return OrgUnitFactory(name="Phường Tứ Hạ", kind=OrgUnit.Kind.COMMUNE, parent=town)
+
+
+@pytest.fixture
+def other_commune(town):
+    return OrgUnitFactory(name="Xã Hương Toàn", kind=OrgUnit.Kind.COMMUNE, parent=town)
+
+
+@pytest.fixture
+def other_town(province):
+    return OrgUnitFactory(
+        name="Thị xã Hương Thủy", kind=OrgUnit.Kind.TOWN, parent=province
+    )
+
+
+def _collaborator_user(username, unit, full_name):
+    from collaborators.models import Collaborator
+
+    user = UserFactory(
+        username=username,
+        full_name=full_name,
+        role=User.Role.COLLABORATOR,
+        org_unit=unit,
+    )
+    record = Collaborator.objects.create(
+        full_name=full_name,
+        gender=Collaborator.Gender.FEMALE,
+        unit=unit,
+        user=user,
+        email=f"{username}@example.vn",
+    )
+    record.coverage_areas.add(unit)
+    return user
+
+
+@pytest.fixture
+def collaborator(commune):
+    return _collaborator_user("ctv_tuha", commune, "Trần Thị Hoa")
+
+
+@pytest.fixture
+def other_collaborator(other_commune):
+    return _collaborator_user("ctv_huongtoan", other_commune, "Lê Văn Bình")
+
+
+@pytest.fixture
+def staff(town):
+    return UserFactory(
+        username="canbo_huongtra",
+        full_name="Nguyễn Văn An",
+        role=User.Role.STAFF,
+        org_unit=town,
+    )
+
+
+@pytest.fixture
+def other_staff(other_town):
+    return UserFactory(
+        username="canbo_huongthuy",
+        full_name="Phạm Văn Cường",
+        role=User.Role.STAFF,
+        org_unit=other_town,
+    )
+
+
+@pytest.fixture
+def leader(town):
+    return UserFactory(
+        username="lanhdao_huongtra",
+        full_name="Hoàng Văn Dũng",
+        role=User.Role.LEADER,
+        org_unit=town,
+    )
+
+
+@pytest.fixture
+def admin_user(province):
+    return UserFactory(
+        username="quantri",
+        full_name="Quản Trị",
+        role=User.Role.ADMIN,
+        org_unit=province,
+        is_superuser=True,
+        is_staff=True,
+    )
+
+
+@pytest.fixture
+def client_of(client):
+    """``client_of(user)``: the test client signed in as that user."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,58 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from dluan.models import Notification, OrgUnit, User
+
+admin.site.site_header = _("dluan administration")
+admin.site.site_title = _("dluan")
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    list_display = ["indented_name", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(User)
+class DluanUserAdmin(UserAdmin):
+    list_display = ["username", "full_name", "role", "org_unit", "is_active"]
+    list_filter = ["role", "is_active", "is_superuser"]
+    search_fields = ["username", "full_name", "email"]
+    autocomplete_fields = ["org_unit"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("full_name", "email", "phone")}),
+        (_("Role and unit"), {"fields": ("role", "org_unit")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups")},
+        ),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "full_name",
+                    "role",
+                    "org_unit",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "created_at", "read_at", "emailed_at"]
+    list_filter = ["read_at"]
+    search_fields = ["title", "recipient__username"]
+    raw_id_fields = ["recipient"]

@@ -1,0 +1,43 @@
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from dluan import demo
+from dluan.models import User
+from dluan.registry import PRODUCT_APPS
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo town of Hương Trà with its accounts and each app's demo data. "
+        "Safe to run again: what exists is kept."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Seed only when the database has no accounts yet (used by make run).",
+        )
+
+    def handle(self, *args, **options):
+        if options["if_empty"] and User.objects.exists():
+            self.stdout.write("Accounts exist already; demo data not loaded again.")
+            return
+        with transaction.atomic():
+            ctx = demo.seed(stdout=self.stdout)
+            for app in PRODUCT_APPS:
+                try:
+                    module = import_module(f"{app}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app}.demo":
+                        raise
+                    continue
+                self.stdout.write(f"Seeding {app}…")
+                module.seed(ctx)
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        self.stdout.write(
+            f"Demo logins (password {demo.DEMO_PASSWORD}): "
+            "admin, canbo, lanhdao, ctv01 … ctv20"
+        )

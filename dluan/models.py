@@ -1,0 +1,223 @@
+"""Org units, users and notifications: what every other app builds on."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dluan.scoping import ScopedQuerySet
+from dluan.search import fold_parts, nfc
+
+
+class OrgUnitQuerySet(ScopedQuerySet):
+    unit_path_lookup = "path"
+
+    def owned_by(self, user):
+        # A collaborator sees their own unit and its subtree (e.g. to pick an area).
+        if user.org_unit_id is None:
+            return self.none()
+        return self.filter(path__startswith=user.org_unit.path)
+
+
+class OrgUnit(models.Model):
+    """A node of the organisation tree: province, commune or ward, agency, party body."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Province / city")
+        TOWN = "town", _("Town / district-level unit")
+        COMMUNE = "commune", _("Commune / ward")
+        AGENCY = "agency", _("Agency")
+        PARTY = "party", _("Grassroots party organisation")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Materialised path "/1/5/12/": a subtree is one indexed prefix match.
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    search_text = models.TextField(editable=False, default="")
+
+    objects = OrgUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("org unit")
+        verbose_name_plural = _("org units")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="%(app_label)s_%(class)s_unique_name"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = nfc(self.name).strip()
+        self.search_text = fold_parts(self.name)
+        with transaction.atomic():
+            creating = self.pk is None
+            old_path = self.path
+            if creating:
+                super().save(*args, **kwargs)
+            parent_path = self.parent.path if self.parent_id else "/"
+            if f"/{self.pk}/" in parent_path:
+                raise ValueError("An org unit cannot be moved under its own subtree.")
+            self.path = f"{parent_path}{self.pk}/"
+            self.depth = self.path.count("/") - 2
+            if creating:
+                super().save(update_fields=["path", "depth"])
+                return
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(
+                    pk=self.pk
+                ):
+                    child.path = self.path + child.path[len(old_path) :]
+                    child.depth = child.path.count("/") - 2
+                    models.Model.save(child, update_fields=["path", "depth"])
+
+    def clean(self):
+        if self.pk and self.parent_id and f"/{self.pk}/" in self.parent.path:
+            raise ValidationError(
+                {"parent": _("A unit cannot be placed under itself or its sub-units.")}
+            )
+
+    def subtree(self):
+        return OrgUnit.objects.filter(path__startswith=self.path)
+
+    def ancestors(self):
+        ids = [int(part) for part in self.path.strip("/").split("/") if part]
+        return OrgUnit.objects.filter(pk__in=ids).order_by("depth")
+
+    def contains(self, other) -> bool:
+        return bool(other) and other.path.startswith(self.path)
+
+    @property
+    def indented_name(self) -> str:
+        return "— " * self.depth + self.name
+
+
+class UserQuerySet(ScopedQuerySet):
+    unit_path_lookup = "org_unit__path"
+
+    def owned_by(self, user):
+        return self.filter(pk=user.pk)
+
+
+class DluanUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person who signs in: admin, board staff, leader or collaborator."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        STAFF = "staff", _("Board staff")
+        LEADER = "leader", _("Leader")
+        COLLABORATOR = "collaborator", _("Collaborator")
+
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.COLLABORATOR
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("org unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    objects = DluanUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def save(self, *args, **kwargs):
+        self.full_name = nfc(self.full_name).strip()
+        super().save(*args, **kwargs)
+
+    def get_full_name(self):
+        return self.full_name or self.username
+
+    @property
+    def is_collaborator(self) -> bool:
+        return self.role == self.Role.COLLABORATOR and not self.is_superuser
+
+    @property
+    def is_board_staff(self) -> bool:
+        return self.role in {self.Role.STAFF, self.Role.ADMIN} or self.is_superuser
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == self.Role.LEADER
+
+    @property
+    def is_manager(self) -> bool:
+        """Staff, leaders and admins: people who see their unit's subtree."""
+        return not self.is_collaborator
+
+
+class NotificationQuerySet(ScopedQuerySet):
+    owner_lookup = "recipient"
+
+    def visible_to(self, user):
+        # Notifications are private to their recipient, whatever the role.
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A message to one user, shown in the app and sent by e-mail."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("content"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [
+            # The bell in the navigation bar: a user's unread notifications.
+            models.Index(
+                fields=["recipient", "read_at"], name="dluan_notif_recipient_read"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.url or reverse("notifications")

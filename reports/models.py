@@ -1,0 +1,575 @@
+"""Reporting periods, topics, opinion reports and their streams, issues and follow-up."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from collaborators.models import Collaborator
+from dluan.models import OrgUnit
+from dluan.scoping import ScopedQuerySet
+from dluan.search import fold_parts, nfc
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(start__lte=on, end__gte=on).first()
+
+    def containing(self, day):
+        return self.filter(start__lte=day, end__gte=day).first()
+
+
+class ReportingPeriod(models.Model):
+    """A reporting period (kỳ báo cáo), two calendar months by default; the same for every unit."""
+
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    deadline = models.DateField(_("deadline"))
+
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")), name="%(app_label)s_%(class)s_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("start")) & Q(deadline__lte=F("end")),
+                name="%(app_label)s_%(class)s_deadline_inside",
+            ),
+            models.UniqueConstraint(
+                fields=["start"], name="%(app_label)s_%(class)s_unique_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+
+
+class TopicQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Topic(models.Model):
+    """A subject of public opinion (lĩnh vực), nested."""
+
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent topic"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+    search_text = models.TextField(editable=False, default="")
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="%(app_label)s_%(class)s_unique_name"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = nfc(self.name).strip()
+        self.search_text = fold_parts(self.name)
+        super().save(*args, **kwargs)
+
+
+class FocusTopic(models.Model):
+    """A topic a unit's board asks its collaborators to watch in one period."""
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="focus_topics"
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("focus topic")
+        verbose_name_plural = _("focus topics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "topic", "unit"], name="%(app_label)s_%(class)s_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.topic} ({self.period})"
+
+
+class OpinionReportQuerySet(ScopedQuerySet):
+    unit_path_lookup = "unit__path"
+    owner_lookup = "author__user"
+
+    def with_related(self):
+        return self.select_related(
+            "author", "unit", "area", "period", "issue", "reviewed_by"
+        ).prefetch_related("topics")
+
+    def live(self):
+        return self.exclude(status=OpinionReport.Status.ARCHIVED)
+
+
+class OpinionReport(models.Model):
+    """An opinion report (báo cáo dư luận xã hội) filed by a collaborator."""
+
+    class Kind(models.TextChoices):
+        PERIODIC = "periodic", _("Periodic")
+        URGENT = "urgent", _("Urgent")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for more information")
+        ACCEPTED = "accepted", _("Accepted")
+        ARCHIVED = "archived", _("Archived")
+
+    class Urgency(models.IntegerChoices):
+        NORMAL = 1, _("Normal")
+        URGENT = 2, _("Urgent")
+        VERY_URGENT = 3, _("Very urgent")
+
+    author = models.ForeignKey(
+        Collaborator,
+        verbose_name=_("collaborator"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    # The author's unit when the report was filed: staff scope follows it.
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.PERIODIC
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        verbose_name=_("reporting period"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    title = models.CharField(_("title"), max_length=255)
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True)
+    area = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    occurred_on = models.DateField(_("when it happened"), null=True, blank=True)
+    description = models.TextField(_("what happened"), blank=True)
+    proposals = models.TextField(_("proposals"), blank=True)
+    urgency = models.PositiveSmallIntegerField(
+        _("urgency"), choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    is_rumour = models.BooleanField(_("rumour"), default=False)
+    balance_confirmed = models.BooleanField(
+        _("one-sided report confirmed by the collaborator"), default=False
+    )
+    issue = models.ForeignKey(
+        "Issue",
+        verbose_name=_("issue"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    # Quality rating by staff, 1–5 each, with written feedback the collaborator reads.
+    quality_depth = models.PositiveSmallIntegerField(
+        _("depth"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    quality_balance = models.PositiveSmallIntegerField(
+        _("balance"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    quality_timeliness = models.PositiveSmallIntegerField(
+        _("timeliness"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    quality_usefulness = models.PositiveSmallIntegerField(
+        _("usefulness"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    feedback = models.TextField(_("feedback"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    # Optimistic locking: a save names the version it started from.
+    version = models.PositiveIntegerField(default=1)
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OpinionReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opinion report")
+        verbose_name_plural = _("opinion reports")
+        ordering = ["-urgency", "submitted_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(urgency__gte=1) & Q(urgency__lte=3),
+                name="%(app_label)s_%(class)s_urgency_range",
+            ),
+        ]
+        indexes = [
+            # Staff queue: a unit subtree's reports by status, urgent and oldest first.
+            models.Index(
+                fields=["status", "-urgency", "submitted_at"], name="report_queue"
+            ),
+            # Reporting rate per period and collaborator.
+            models.Index(
+                fields=["period", "author", "status"], name="report_period_author"
+            ),
+            # A collaborator's own list.
+            models.Index(fields=["author", "-created_at"], name="report_author_recent"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.title = nfc(self.title).strip()
+        self.description = nfc(self.description)
+        self.proposals = nfc(self.proposals)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("reports:report-detail", args=[self.pk])
+
+    def refresh_search_text(self, streams=None):
+        """Fold title, text, proposals and stream summaries into ``search_text``."""
+        streams = self.streams.all() if streams is None else streams
+        self.search_text = fold_parts(
+            self.title, self.description, self.proposals, *(s.summary for s in streams)
+        )
+
+    @property
+    def is_editable_by_author(self) -> bool:
+        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+
+
+class OpinionStream(models.Model):
+    """One current of opinion in a report (luồng dư luận)."""
+
+    class Direction(models.TextChoices):
+        SUPPORT = "support", _("Support")
+        OPPOSE = "oppose", _("Oppose")
+        CONCERN = "concern", _("Concern")
+        UNCLEAR = "unclear", _("Unclear")
+
+    class Breadth(models.IntegerChoices):
+        FEW = 1, _("A few")
+        SOME = 2, _("Some")
+        MANY = 3, _("Many")
+        MAJORITY = 4, _("Majority")
+        OVERWHELMING = 5, _("Overwhelming majority")
+
+    class Intensity(models.IntegerChoices):
+        LOW = 1, _("Low")
+        MEDIUM = 2, _("Medium")
+        HIGH = 3, _("High")
+
+    class SocialGroup(models.TextChoices):
+        OFFICIALS = "officials", _("Officials and civil servants")
+        PARTY_MEMBERS = "party_members", _("Party members")
+        WORKERS = "workers", _("Workers")
+        FARMERS = "farmers", _("Farmers")
+        INTELLECTUALS = "intellectuals", _("Intellectuals")
+        YOUTH = "youth", _("Youth")
+        ELDERLY = "elderly", _("Elderly people")
+        RELIGIOUS = "religious", _("Religious dignitaries and followers")
+        BUSINESS = "business", _("Businesses and traders")
+        STUDENTS = "students", _("Pupils and students")
+        OTHER = "other", _("Other")
+
+    class Channel(models.TextChoices):
+        DIRECT = "direct", _("In person")
+        SOCIAL_MEDIA = "social_media", _("Social media")
+        PRESS = "press", _("Press")
+        MEETINGS = "meetings", _("Meetings")
+        PHONE = "phone", _("Phone, messages")
+
+    report = models.ForeignKey(
+        OpinionReport, on_delete=models.CASCADE, related_name="streams"
+    )
+    summary = models.TextField(_("what people say"))
+    direction = models.CharField(
+        _("direction"), max_length=20, choices=Direction.choices
+    )
+    breadth = models.PositiveSmallIntegerField(_("breadth"), choices=Breadth.choices)
+    intensity = models.PositiveSmallIntegerField(
+        _("intensity"), choices=Intensity.choices, default=Intensity.MEDIUM
+    )
+    social_groups = models.JSONField(_("social groups"), default=list, blank=True)
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+    is_rumour = models.BooleanField(_("rumour rather than opinion"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("opinion stream")
+        verbose_name_plural = _("opinion streams")
+        ordering = ["report", "position", "pk"]
+
+    def __str__(self):
+        return self.summary[:80]
+
+    def save(self, *args, **kwargs):
+        self.summary = nfc(self.summary).strip()
+        super().save(*args, **kwargs)
+
+    def get_social_groups_display(self) -> list[str]:
+        labels = dict(self.SocialGroup.choices)
+        return [str(labels.get(code, code)) for code in self.social_groups]
+
+    def get_channels_display(self) -> list[str]:
+        labels = dict(self.Channel.choices)
+        return [str(labels.get(code, code)) for code in self.channels]
+
+
+class Attachment(models.Model):
+    """A file attached to a report, stored outside the static root."""
+
+    report = models.ForeignKey(
+        OpinionReport, on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReportEvent(models.Model):
+    """A state change or exchange on a report: who, when, from, to, note."""
+
+    report = models.ForeignKey(
+        OpinionReport, on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    action = models.CharField(_("action"), max_length=30)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.action} {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class IssueQuerySet(ScopedQuerySet):
+    unit_path_lookup = "unit__path"
+
+    def owned_by(self, user):
+        # Collaborators see the issues their own reports belong to.
+        return self.filter(
+            pk__in=OpinionReport.objects.filter(author__user=user)
+            .exclude(issue=None)
+            .values("issue")
+        )
+
+    def with_related(self):
+        return self.select_related("unit", "created_by").prefetch_related(
+            "areas", "topics"
+        )
+
+    def open(self):
+        return self.exclude(status__in=[Issue.Status.RESOLVED, Issue.Status.CLOSED])
+
+
+class Issue(models.Model):
+    """A matter of public concern (vấn đề dư luận quan tâm) that groups reports."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        MONITORING = "monitoring", _("Monitoring")
+        HANDLING = "handling", _("Being handled")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+
+    class Severity(models.IntegerChoices):
+        LOW = 1, _("Low")
+        MEDIUM = 2, _("Medium")
+        HIGH = 3, _("High")
+        CRITICAL = 4, _("Critical")
+
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
+    severity = models.PositiveSmallIntegerField(
+        _("severity"), choices=Severity.choices, default=Severity.MEDIUM
+    )
+    areas = models.ManyToManyField(OrgUnit, verbose_name=_("areas"), blank=True)
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True)
+    first_seen = models.DateField(_("first seen"), null=True, blank=True)
+    last_seen = models.DateField(_("last seen"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    search_text = models.TextField(editable=False, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        ordering = ["-last_seen", "-pk"]
+        indexes = [
+            # Issue list: open issues of a unit subtree, most recently seen first.
+            models.Index(fields=["status", "-last_seen"], name="issue_status_seen"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.title = nfc(self.title).strip()
+        self.description = nfc(self.description)
+        self.search_text = fold_parts(self.title, self.description)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("reports:issue-detail", args=[self.pk])
+
+
+class FollowUpQuerySet(ScopedQuerySet):
+    unit_path_lookup = "issue__unit__path"
+
+    def overdue(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(responded_on__isnull=True, due_date__lt=on)
+
+
+class FollowUp(models.Model):
+    """What was asked of which agency about an issue, by when, and its answer."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    agency = models.CharField(_("responsible agency"), max_length=255)
+    request = models.TextField(_("requested action"))
+    due_date = models.DateField(_("due date"))
+    response = models.TextField(_("response"), blank=True)
+    responded_on = models.DateField(_("response date"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_date", "pk"]
+        indexes = [
+            # Overdue follow-ups on staff and leader home pages.
+            models.Index(fields=["responded_on", "due_date"], name="followup_overdue"),
+        ]
+
+    def __str__(self):
+        return f"{self.agency}: {self.request[:60]}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.responded_on is None and self.due_date < timezone.localdate()
+
+
+class DirectionQuerySet(ScopedQuerySet):
+    unit_path_lookup = "issue__unit__path"
+
+
+class Direction(models.Model):
+    """A leader's direction (ý kiến chỉ đạo) on an issue."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.PROTECT, related_name="directions"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("direction"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DirectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("direction")
+        verbose_name_plural = _("directions")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.text[:80]

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# What the test suite needs from Debian: Chromium for the browser tests, poppler's
+# pdftotext to read PDFs back, Pango for WeasyPrint. As root it installs what is
+# missing; otherwise it names what to install.
+set -euo pipefail
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing+=(libpango-1.0-0)
+ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || missing+=(libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so' || missing+=(libharfbuzz-subset0)
+fc-list 2>/dev/null | grep -qi 'dejavu' || missing+=(fonts-dejavu-core)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing Debian packages the tests need: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+  exit 0
+fi
+echo "The tests need these Debian packages, which are missing: ${missing[*]}" >&2
+echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
+exit 1
