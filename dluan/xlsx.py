@@ -1,0 +1,121 @@
+"""Reading and writing .xlsx safely, shared by every import and export.
+
+Reading refuses what is not a real workbook, a decompression bomb, formulas and
+too many rows; writing never lets user text become a formula.
+"""
+
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A value that a spreadsheet will show as text, never run as a formula."""
+    if isinstance(value, str):
+        value = value.replace("\x00", "")
+        if value.startswith(_FORMULA_STARTS):
+            return "'" + value
+    return value
+
+
+def _check_archive(data: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ValidationError(_("The file is not an .xlsx workbook.")) from None
+    with archive:
+        names = archive.namelist()
+        if "[Content_Types].xml" not in names or not any(
+            name.startswith("xl/") for name in names
+        ):
+            raise ValidationError(_("The file is not an .xlsx workbook."))
+        total = sum(info.file_size for info in archive.infolist())
+        compressed = sum(info.compress_size for info in archive.infolist()) or 1
+        if total > MAX_UNCOMPRESSED_BYTES or total / compressed > MAX_COMPRESSION_RATIO:
+            raise ValidationError(
+                _("The workbook expands to too much data to be read safely.")
+            )
+
+
+def read_rows(upload, *, max_rows: int) -> Iterator[tuple[int, tuple]]:
+    """Yield (row number, values) of the first sheet after its header row.
+
+    Raises ValidationError for a non-workbook, a bomb, a formula or too many rows.
+    """
+    upload.seek(0)
+    data = upload.read()
+    _check_archive(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:
+        raise ValidationError(_("The file is not an .xlsx workbook.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows()
+        header = next(rows, None)
+        if header is None:
+            return
+        yield 1, tuple(cell.value for cell in header)
+        for number, row in enumerate(rows, start=2):
+            if number - 1 > max_rows:
+                raise ValidationError(
+                    _(
+                        "The workbook has more than %(max)s rows; split it into smaller files."
+                    ),
+                    params={"max": max_rows},
+                )
+            values = []
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f":
+                    raise ValidationError(
+                        _(
+                            "Row %(row)s contains a formula (%(cell)s); "
+                            "enter plain values only."
+                        ),
+                        params={"row": number, "cell": cell.coordinate},
+                    )
+                values.append(cell.value)
+            if any(value not in (None, "") for value in values):
+                yield number, tuple(values)
+    finally:
+        workbook.close()
+
+
+def build_workbook(
+    sheets: Iterable[tuple[str, list[str], Iterable[Iterable]]],
+) -> bytes:
+    """Write sheets of (title, header, rows) to .xlsx bytes, every cell made safe."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    header_font = Font(bold=True, color="FFFFFF")
+    header_fill = PatternFill("solid", fgColor="8B1A1A")
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=str(title)[:31])
+        sheet.append([safe_cell(str(h)) for h in header])
+        for cell in sheet[1]:
+            cell.font = header_font
+            cell.fill = header_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        widths = [len(str(h)) for h in header]
+        for row in rows:
+            row = [safe_cell(value) for value in row]
+            sheet.append(row)
+            for index, value in enumerate(row[: len(widths)]):
+                widths[index] = max(widths[index], min(len(str(value or "")), 60))
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width + 2
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
