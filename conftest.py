@@ -6,10 +6,13 @@ A town (Hương Trà) with two wards/communes, and a second town outside it:
 - ``admin_user`` is the superuser; ``client`` is anonymous.
 """
 
+import os
+from pathlib import Path
+
 import pytest
 
 from dluan.models import OrgUnit, User
-from dluan.tests.factories import OrgUnitFactory, UserFactory
+from dluan.tests.factories import DEMO_PASSWORD, OrgUnitFactory, UserFactory
 
 
 @pytest.fixture
@@ -122,3 +125,73 @@ def client_of(client):
         return client
 
     return _login
+
+
+# --- Browser tests: Playwright for Python driving Debian's Chromium -----------------
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parent / "test-artifacts" / "screenshots"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the whole run."""
+    # Playwright's sync API runs an event loop in this thread; the ORM calls that a
+    # test makes around it are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium)."
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(chromium, live_server):
+    """``browser_context(viewport)``: a fresh context (no cookies) at that size."""
+    contexts = []
+
+    def _make(viewport=PHONE, locale="vi-VN"):
+        context = chromium.new_context(
+            viewport=viewport, locale=locale, base_url=live_server.url
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield _make
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/screenshots (ignored by git)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def browser_login(page, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")

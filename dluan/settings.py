@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -152,7 +153,25 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# Daily jobs; each task is safe to run twice.
+CELERY_BEAT_SCHEDULE = {
+    "reports-periods-ahead": {
+        "task": "reports.tasks.periods_ensure_ahead",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "reports-follow-ups-overdue": {
+        "task": "reports.tasks.followups_flag_overdue",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "meetings-periodic-ahead": {
+        "task": "meetings.tasks.meetings_ensure_periodic",
+        "schedule": crontab(hour=1, minute=0),
+    },
+}
+# Reporting periods: months per period (aligned to the calendar) and days between
+# the deadline and the period's end.
+REPORTING_PERIOD_MONTHS = env_int("REPORTING_PERIOD_MONTHS", 2)
+REPORTING_DEADLINE_DAYS_BEFORE_END = env_int("REPORTING_DEADLINE_DAYS_BEFORE_END", 5)
 
 # E-mail: EMAIL_URL, or the individual EMAIL_* variables.
 EMAIL_BACKEND = env_str(
