@@ -13,7 +13,13 @@ from dluan.models import Notification
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=60, time_limit=300)
+@shared_task(
+    bind=True,
+    max_retries=5,
+    default_retry_delay=60,
+    soft_time_limit=240,
+    time_limit=300,
+)
 def send_notification_emails(self, notification_ids: list[int]) -> int:
     """E-mail each notification not yet e-mailed; safe to run twice."""
     sent = 0

@@ -62,10 +62,10 @@ def _check_database() -> bool:
 
 
 def _check_broker() -> bool:
-    from dluan.celery import app
+    from kombu import Connection
 
     try:
-        with app.connection_for_write() as conn:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return True
     except Exception:

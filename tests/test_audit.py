@@ -1,0 +1,41 @@
+"""Every change to what users save is recorded with who and when."""
+
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.urls import reverse
+
+from dluan.models import OrgUnit
+
+# Rows that record something themselves (a notification's read time, an event log)
+# or that django-auditlog cannot follow add nothing to the trail.
+NOT_AUDITED = {"dluan.Notification"}
+
+
+def test_every_product_model_is_audited():
+    missing = []
+    for label in ("dluan", "collaborators", "reports", "meetings"):
+        for model in apps.get_app_config(label).get_models():
+            name = f"{label}.{model.__name__}"
+            if name not in NOT_AUDITED and not auditlog.contains(model):
+                missing.append(name)
+    assert missing == []
+
+
+def test_a_change_records_who_made_it(client_of, admin_user, commune):
+    client = client_of(admin_user)
+    response = client.post(
+        reverse("admin:dluan_orgunit_change", args=[commune.pk]),
+        {
+            "name": "Phường Tứ Hạ mới",
+            "kind": commune.kind,
+            "parent": commune.parent_id,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    entry = LogEntry.objects.get_for_object(commune).latest("timestamp")
+    assert entry.actor == admin_user
+    assert entry.action == LogEntry.Action.UPDATE
+    assert entry.changes_dict["name"] == ["Phường Tứ Hạ", "Phường Tứ Hạ mới"]
+    assert OrgUnit.objects.get(pk=commune.pk).name == "Phường Tứ Hạ mới"
