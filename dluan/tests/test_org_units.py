@@ -5,8 +5,12 @@ from dluan.models import Notification, OrgUnit, User
 from dluan.tests.factories import OrgUnitFactory, UserFactory
 
 
-def test_a_tree_of_any_depth_keeps_its_subtree(town, commune, other_commune, other_town):
-    village = OrgUnitFactory(name="Thôn Liễu Cốc", kind=OrgUnit.Kind.OTHER, parent=commune)
+def test_a_tree_of_any_depth_keeps_its_subtree(
+    town, commune, other_commune, other_town
+):
+    village = OrgUnitFactory(
+        name="Thôn Liễu Cốc", kind=OrgUnit.Kind.OTHER, parent=commune
+    )
     hamlet = OrgUnitFactory(name="Tổ 3", kind=OrgUnit.Kind.OTHER, parent=village)
     assert set(town.subtree()) == {town, commune, other_commune, village, hamlet}
     assert list(hamlet.ancestors()) == [town.parent, town, commune, village, hamlet]
@@ -44,7 +48,9 @@ def test_staff_and_leaders_see_their_subtree(staff, leader, town, commune, other
     assert set(OrgUnit.objects.visible_to(leader)) == visible
 
 
-def test_collaborator_sees_only_own_user_record(collaborator, other_collaborator, staff):
+def test_collaborator_sees_only_own_user_record(
+    collaborator, other_collaborator, staff
+):
     assert list(User.objects.visible_to(collaborator)) == [collaborator]
     assert other_collaborator in User.objects.visible_to(staff)
 

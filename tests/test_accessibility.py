@@ -1,0 +1,67 @@
+"""WCAG 2.1 AA checks with axe-core (vendored for the tests only) in Chromium, on the
+pages each role opens first, at phone and desktop widths."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from conftest import DESKTOP, PHONE, browser_login, screenshot
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def axe_violations(page) -> list[str]:
+    page.add_script_tag(content=AXE)
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+            resultTypes: ['violations'],
+        })"""
+    )
+    return [
+        f"{page.url} {violation['id']}: {violation['help']} "
+        f"({', '.join(node['target'][0] for node in violation['nodes'][:3])})"
+        for violation in result["violations"]
+    ]
+
+
+def nav_links(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "#main-nav a.nav-link[href^='/']:not([href^='/admin'])",
+        "links => links.map(a => a.getAttribute('href'))",
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("username", ["canbo", "lanhdao", "ctv01"])
+def test_pages_in_the_navigation_meet_wcag_aa(
+    demo, browser_context, viewport, username
+):
+    page = browser_context(viewport).new_page()
+    page.goto("/login/")
+    violations = axe_violations(page)
+    browser_login(page, username)
+    for url in ["/", *nav_links(page)]:
+        page.goto(url)
+        violations += axe_violations(page)
+        name = url.strip("/").replace("/", "-") or "home"
+        screenshot(page, f"nav-{username}-{name}-{viewport['width']}")
+    assert violations == []
+
+
+@pytest.mark.browser
+def test_keyboard_reaches_the_main_content_first(demo, browser_context):
+    page = browser_context(DESKTOP).new_page()
+    browser_login(page, "canbo")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == "#main"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
