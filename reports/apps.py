@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Opinion reports")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from reports import models
+
+        for model in (
+            models.ReportingPeriod,
+            models.Topic,
+            models.FocusTopic,
+            models.OpinionReport,
+            models.OpinionStream,
+            models.Attachment,
+            models.Issue,
+            models.FollowUp,
+            models.Direction,
+        ):
+            auditlog.register(model, exclude_fields=["search_text"])

@@ -291,6 +291,22 @@ class OpinionReport(models.Model):
     def is_editable_by_author(self) -> bool:
         return self.status in {self.Status.DRAFT, self.Status.RETURNED}
 
+    @property
+    def is_urgent(self) -> bool:
+        return self.kind == self.Kind.URGENT or self.urgency > self.Urgency.NORMAL
+
+    @property
+    def has_rating(self) -> bool:
+        return self.quality_depth is not None
+
+    def is_one_sided(self, streams) -> bool:
+        """All streams supportive and nothing proposed: the balance prompt's case."""
+        directions = {s.direction for s in streams}
+        return (
+            directions == {OpinionStream.Direction.SUPPORT}
+            and not self.proposals.strip()
+        )
+
 
 class OpinionStream(models.Model):
     """One current of opinion in a report (luồng dư luận)."""
@@ -337,10 +353,13 @@ class OpinionStream(models.Model):
         OpinionReport, on_delete=models.CASCADE, related_name="streams"
     )
     summary = models.TextField(_("what people say"))
+    # Blank only while the report is a draft; submitting requires both.
     direction = models.CharField(
-        _("direction"), max_length=20, choices=Direction.choices
+        _("direction"), max_length=20, choices=Direction.choices, blank=True
     )
-    breadth = models.PositiveSmallIntegerField(_("breadth"), choices=Breadth.choices)
+    breadth = models.PositiveSmallIntegerField(
+        _("breadth"), choices=Breadth.choices, null=True, blank=True
+    )
     intensity = models.PositiveSmallIntegerField(
         _("intensity"), choices=Intensity.choices, default=Intensity.MEDIUM
     )
@@ -370,6 +389,11 @@ class OpinionStream(models.Model):
         return [str(labels.get(code, code)) for code in self.channels]
 
 
+class AttachmentQuerySet(ScopedQuerySet):
+    unit_path_lookup = "report__unit__path"
+    owner_lookup = "report__author__user"
+
+
 class Attachment(models.Model):
     """A file attached to a report, stored outside the static root."""
 
@@ -385,6 +409,8 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AttachmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
@@ -394,8 +420,26 @@ class Attachment(models.Model):
         return self.original_name
 
 
+class ReportEventQuerySet(ScopedQuerySet):
+    unit_path_lookup = "report__unit__path"
+    owner_lookup = "report__author__user"
+
+
 class ReportEvent(models.Model):
     """A state change or exchange on a report: who, when, from, to, note."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Draft created")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned with a question")
+        RESUBMITTED = "resubmitted", _("Answered and resubmitted")
+        ACCEPTED = "accepted", _("Accepted")
+        RUMOUR = "rumour", _("Marked as rumour")
+        RETAGGED = "retagged", _("Topics changed")
+        RATED = "rated", _("Quality rated")
+        LINKED = "linked", _("Added to an issue")
+        UNLINKED = "unlinked", _("Removed from an issue")
+        ARCHIVED = "archived", _("Archived")
 
     report = models.ForeignKey(
         OpinionReport, on_delete=models.PROTECT, related_name="events"
@@ -405,9 +449,11 @@ class ReportEvent(models.Model):
     )
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
-    action = models.CharField(_("action"), max_length=30)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReportEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report event")
@@ -415,7 +461,19 @@ class ReportEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.action} {self.created_at:%d/%m/%Y %H:%M}"
+        return f"{self.get_action_display()} {self.created_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def from_status_label(self) -> str:
+        return (
+            str(OpinionReport.Status(self.from_status).label)
+            if self.from_status
+            else ""
+        )
+
+    @property
+    def to_status_label(self) -> str:
+        return str(OpinionReport.Status(self.to_status).label) if self.to_status else ""
 
 
 class IssueQuerySet(ScopedQuerySet):

@@ -1,0 +1,136 @@
+from django.contrib import admin
+
+from reports.models import (
+    Attachment,
+    Direction,
+    FocusTopic,
+    FollowUp,
+    Issue,
+    OpinionReport,
+    OpinionStream,
+    ReportEvent,
+    ReportingPeriod,
+    Topic,
+)
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "start", "end", "deadline"]
+    date_hierarchy = "start"
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(FocusTopic)
+class FocusTopicAdmin(admin.ModelAdmin):
+    list_display = ["topic", "period", "unit"]
+    list_select_related = ["topic", "period", "unit"]
+    raw_id_fields = ["unit"]
+
+
+class OpinionStreamInline(admin.StackedInline):
+    model = OpinionStream
+    extra = 0
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    readonly_fields = ["original_name", "content_type", "size", "uploaded_by"]
+    fields = readonly_fields
+    can_delete = False
+
+
+class ReportEventInline(admin.TabularInline):
+    model = ReportEvent
+    extra = 0
+    readonly_fields = [
+        "created_at",
+        "actor",
+        "action",
+        "from_status",
+        "to_status",
+        "note",
+    ]
+    fields = readonly_fields
+    can_delete = False
+
+
+@admin.register(OpinionReport)
+class OpinionReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "author",
+        "unit",
+        "kind",
+        "urgency",
+        "status",
+        "submitted_at",
+    ]
+    list_filter = ["status", "kind", "urgency", "is_rumour"]
+    list_select_related = ["author", "unit"]
+    search_fields = ["search_text"]
+    raw_id_fields = ["author", "unit", "area", "issue", "reviewed_by"]
+    inlines = [OpinionStreamInline, AttachmentInline, ReportEventInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # Reports are archived, never deleted.
+        return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "report", "content_type", "size", "uploaded_at"]
+    raw_id_fields = ["report", "uploaded_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportEvent)
+class ReportEventAdmin(admin.ModelAdmin):
+    list_display = ["report", "action", "actor", "created_at"]
+    list_filter = ["action"]
+    raw_id_fields = ["report", "actor"]
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    extra = 0
+    raw_id_fields = ["created_by"]
+
+
+class DirectionInline(admin.TabularInline):
+    model = Direction
+    extra = 0
+    raw_id_fields = ["author"]
+
+
+@admin.register(Issue)
+class IssueAdmin(admin.ModelAdmin):
+    list_display = ["title", "unit", "status", "severity", "last_seen"]
+    list_filter = ["status", "severity"]
+    list_select_related = ["unit"]
+    search_fields = ["search_text"]
+    raw_id_fields = ["unit", "created_by", "areas"]
+    filter_horizontal = ["topics"]
+    inlines = [FollowUpInline, DirectionInline]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["agency", "issue", "due_date", "responded_on", "escalated_at"]
+    list_select_related = ["issue"]
+    raw_id_fields = ["issue", "created_by"]
+
+
+@admin.register(Direction)
+class DirectionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "issue", "author", "created_at"]
+    raw_id_fields = ["issue", "author"]

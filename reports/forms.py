@@ -1,0 +1,410 @@
+"""Forms for filing, review, issues, topics and periods; services do the writing."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dluan.models import OrgUnit
+from dluan.uploads import ANY_ATTACHMENT, check_upload
+from reports.models import (
+    FollowUp,
+    Issue,
+    OpinionReport,
+    OpinionStream,
+    ReportingPeriod,
+    Topic,
+)
+from reports.selectors import coverage_areas, topic_choices
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+BLANK = [("", "—")]
+
+
+class TopicChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return ("— " * getattr(obj, "depth", 0)) + obj.name
+
+
+def _topic_field(**kwargs):
+    field = TopicChoiceField(
+        label=_("Topics"),
+        queryset=Topic.objects.active(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        **kwargs,
+    )
+    # Parents before children; the queryset still validates the submitted ids.
+    field.choices = [(t.pk, field.label_from_instance(t)) for t in topic_choices()]
+    return field
+
+
+def _not_future(day):
+    if day and day > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."))
+    return day
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files, each checked by content; cleaned to ``CheckedFile`` objects."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        checked, errors = [], []
+        for upload in files:
+            try:
+                checked.append(check_upload(upload, allowed=ANY_ATTACHMENT))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+
+class ReportForm(forms.ModelForm):
+    """The report itself; ``draft=True`` relaxes what a submission requires."""
+
+    topics = forms.ModelMultipleChoiceField(queryset=Topic.objects.none())
+    attachments = AttachmentsField(
+        label=_("Photos and documents"),
+        required=False,
+        help_text=_(
+            "Images, PDF or office documents. Location data is removed from photos."
+        ),
+    )
+    answer = forms.CharField(
+        label=_("Your answer to the board's question"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = OpinionReport
+        fields = [
+            "kind",
+            "urgency",
+            "title",
+            "area",
+            "occurred_on",
+            "topics",
+            "description",
+            "proposals",
+        ]
+        widgets = {
+            "occurred_on": DATE,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "proposals": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, collaborator, draft=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"] = _topic_field()
+        if self.instance.pk:
+            self.initial.setdefault(
+                "topics", [t.pk for t in self.instance.topics.all()]
+            )
+        self.fields["area"].queryset = coverage_areas(collaborator)
+        self.fields["area"].required = not draft
+        self.fields["title"].required = not draft
+        self.fields["proposals"].help_text = _(
+            "What the people or you propose to the authorities (kiến nghị, đề xuất)."
+        )
+        if self.instance.status != OpinionReport.Status.RETURNED:
+            del self.fields["answer"]
+
+    def clean_occurred_on(self):
+        return _not_future(self.cleaned_data.get("occurred_on"))
+
+
+class StreamForm(forms.Form):
+    """One opinion stream; ``strict`` when submitting."""
+
+    summary = forms.CharField(
+        label=_("What people say"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=BLANK + OpinionStream.Direction.choices
+    )
+    breadth = forms.TypedChoiceField(
+        label=_("Breadth"),
+        choices=BLANK + OpinionStream.Breadth.choices,
+        coerce=int,
+        empty_value=None,
+    )
+    intensity = forms.TypedChoiceField(
+        label=_("Intensity"),
+        choices=OpinionStream.Intensity.choices,
+        coerce=int,
+        initial=OpinionStream.Intensity.MEDIUM,
+    )
+    social_groups = forms.MultipleChoiceField(
+        label=_("Social groups"),
+        choices=OpinionStream.SocialGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    channels = forms.MultipleChoiceField(
+        label=_("Channels"),
+        choices=OpinionStream.Channel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    is_rumour = forms.BooleanField(
+        label=_("This is a rumour rather than opinion"), required=False
+    )
+
+    def __init__(self, *args, strict=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not strict:
+            for name in ("summary", "direction", "breadth", "intensity"):
+                self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        if self.fields["summary"].required and not (data.get("summary") or "").strip():
+            self.add_error(
+                "summary", _("Say what people say, or remove this opinion stream.")
+            )
+        return data
+
+
+StreamFormSet = formset_factory(StreamForm, extra=0, can_delete=True, max_num=20)
+
+
+def stream_initial(report) -> list[dict]:
+    return [
+        {
+            "summary": s.summary,
+            "direction": s.direction,
+            "breadth": s.breadth,
+            "intensity": s.intensity,
+            "social_groups": s.social_groups,
+            "channels": s.channels,
+            "is_rumour": s.is_rumour,
+        }
+        for s in report.streams.all()
+    ]
+
+
+def stream_data(formset) -> list[dict]:
+    """The formset's kept streams as dicts; empty or deleted forms are dropped."""
+    rows = []
+    for form in formset.forms:
+        if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+            continue
+        if form.cleaned_data.get("DELETE"):
+            continue
+        data = {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+        if not (data.get("summary") or "").strip() and not data.get("direction"):
+            continue
+        rows.append(data)
+    return rows
+
+
+# --- Review ----------------------------------------------------------------------
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReturnForm(VersionForm):
+    question = forms.CharField(
+        label=_("Question for the collaborator"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RumourForm(VersionForm):
+    is_rumour = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class RetagForm(VersionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"] = _topic_field()
+
+
+SCORES = [(i, str(i)) for i in range(1, 6)]
+
+
+def _score(label):
+    return forms.TypedChoiceField(
+        label=label, choices=BLANK + SCORES, coerce=int, empty_value=None
+    )
+
+
+class RatingForm(VersionForm):
+    depth = _score(_("Depth"))
+    balance = _score(_("Balance"))
+    timeliness = _score(_("Timeliness"))
+    usefulness = _score(_("Usefulness"))
+    feedback = forms.CharField(
+        label=_("Feedback for the collaborator"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class LinkIssueForm(forms.Form):
+    issue = forms.ModelChoiceField(label=_("Issue"), queryset=Issue.objects.none())
+
+    def __init__(self, *args, issues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issue"].queryset = issues
+
+
+class IssueFromReportForm(forms.Form):
+    title = forms.CharField(label=_("Issue title"), max_length=255)
+    severity = forms.TypedChoiceField(
+        label=_("Severity"),
+        choices=Issue.Severity.choices,
+        coerce=int,
+        initial=Issue.Severity.MEDIUM,
+    )
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All to review and reviewed"))]
+        + [c for c in OpinionReport.Status.choices if c[0] != "draft"],
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=BLANK + OpinionReport.Kind.choices
+    )
+    urgency = forms.TypedChoiceField(
+        label=_("Urgency"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=BLANK + OpinionReport.Urgency.choices,
+    )
+    direction = forms.ChoiceField(
+        label=_("Direction"),
+        required=False,
+        choices=BLANK + OpinionStream.Direction.choices,
+    )
+    period = forms.ModelChoiceField(
+        label=_("Reporting period"),
+        required=False,
+        queryset=ReportingPeriod.objects.all(),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), required=False, queryset=OrgUnit.objects.none()
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), required=False, queryset=Topic.objects.all()
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.visible_to(user).order_by("path")
+        self.fields["unit"].label_from_instance = lambda unit: unit.indented_name
+
+
+# --- Issues ----------------------------------------------------------------------
+
+
+class IssueForm(forms.ModelForm):
+    class Meta:
+        model = Issue
+        fields = ["title", "description", "severity", "areas"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"] = _topic_field()
+        self.fields["areas"].queryset = OrgUnit.objects.visible_to(user).order_by(
+            "path"
+        )
+        self.fields["areas"].label_from_instance = lambda unit: unit.indented_name
+        self.fields["areas"].required = False
+
+
+class IssueEditForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Issue
+        fields = ["title", "description", "status", "severity", "outcome"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("status") == Issue.Status.RESOLVED
+            and not (data.get("outcome") or "").strip()
+        ):
+            self.add_error(
+                "outcome", _("Describe the outcome before marking the issue resolved.")
+            )
+        return data
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["agency", "request", "due_date"]
+        widgets = {"request": forms.Textarea(attrs={"rows": 2}), "due_date": DATE}
+
+
+class FollowUpResponseForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["response", "responded_on"]
+        widgets = {
+            "response": forms.Textarea(attrs={"rows": 2}),
+            "responded_on": DATE,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["response"].required = True
+        self.fields["responded_on"].required = True
+
+    def clean_responded_on(self):
+        return _not_future(self.cleaned_data.get("responded_on"))
+
+
+class DirectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Direction"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE)
+
+
+# --- Topics and periods ------------------------------------------------------------
+
+
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["name", "parent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Topic.objects.filter(parent=None)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].required = False
+
+
+class FocusTopicsForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"] = _topic_field()
+        self.fields["topics"].label = _("Focus topics")

@@ -1,0 +1,68 @@
+"""Home-page panels for reports, per role."""
+
+from dluan.registry import Panel
+from reports import selectors
+from reports.models import OpinionReport
+
+
+def panels(request) -> list[Panel]:
+    user = request.user
+    if user.is_collaborator:
+        if not hasattr(user, "collaborator"):
+            return []
+        mine = selectors.my_reports(user)
+        return [
+            Panel(
+                "reports/panels/collaborator_reports.html",
+                {
+                    "pending": list(
+                        mine.filter(
+                            status__in=[
+                                OpinionReport.Status.DRAFT,
+                                OpinionReport.Status.RETURNED,
+                            ]
+                        )[:5]
+                    ),
+                },
+                order=10,
+            ),
+            Panel(
+                "reports/panels/collaborator_focus.html",
+                {"focus_topics": list(selectors.focus_topics_for(user.org_unit))},
+                order=15,
+            ),
+            Panel(
+                "reports/panels/collaborator_feedback.html",
+                {
+                    "rated": list(
+                        mine.exclude(feedback="").order_by("-reviewed_at", "-pk")[:5]
+                    ),
+                    "outcomes": list(selectors.resolved_issues_of(user)),
+                },
+                order=20,
+            ),
+        ]
+    overdue = list(selectors.overdue_followups(user))
+    if user.is_leader:
+        return [
+            Panel(
+                "reports/panels/leader_issues.html",
+                {
+                    "severities": selectors.open_issues_by_severity(user),
+                    "directions": list(selectors.recent_directions(user)),
+                },
+                order=10,
+            ),
+            Panel("reports/panels/overdue.html", {"overdue": overdue}, order=12),
+        ]
+    return [
+        Panel(
+            "reports/panels/staff_queue.html",
+            {
+                "counts": selectors.staff_queue_counts(user),
+                "urgent": list(selectors.urgent_waiting(user)),
+            },
+            order=10,
+        ),
+        Panel("reports/panels/overdue.html", {"overdue": overdue}, order=12),
+    ]

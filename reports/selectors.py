@@ -1,0 +1,278 @@
+"""Reads for reports: the queue, report and issue pages, home panels."""
+
+from collections import OrderedDict
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+
+from dluan.models import OrgUnit
+from dluan.search import search
+from reports.models import (
+    Attachment,
+    Direction,
+    FocusTopic,
+    FollowUp,
+    Issue,
+    OpinionReport,
+    OpinionStream,
+    ReportEvent,
+    ReportingPeriod,
+    Topic,
+)
+
+Status = OpinionReport.Status
+
+
+def coverage_areas(collaborator):
+    """Units a collaborator may report about: their coverage areas and below."""
+    paths = [unit.path for unit in collaborator.coverage_areas.all()]
+    if not paths:
+        return OrgUnit.objects.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return OrgUnit.objects.filter(condition, is_active=True).order_by("path")
+
+
+def focus_topics_for(unit, period=None):
+    """Focus topics of ``unit`` and its ancestors for ``period`` (default: current)."""
+    period = period or ReportingPeriod.objects.current()
+    if unit is None or period is None:
+        return FocusTopic.objects.none()
+    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    return (
+        FocusTopic.objects.filter(period=period, unit_id__in=ids)
+        .select_related("topic", "unit")
+        .order_by("topic__name")
+    )
+
+
+def topic_choices():
+    """Active topics, parents before their children."""
+    topics = list(Topic.objects.active().select_related("parent"))
+    by_parent = {}
+    for topic in topics:
+        by_parent.setdefault(topic.parent_id, []).append(topic)
+    ordered = []
+
+    def walk(parent_id, depth):
+        for topic in sorted(by_parent.get(parent_id, []), key=lambda t: t.name):
+            topic.depth = depth
+            ordered.append(topic)
+            walk(topic.pk, depth + 1)
+
+    walk(None, 0)
+    # Active children of a retired parent still appear, at the top level.
+    seen = {t.pk for t in ordered}
+    ordered += [t for t in topics if t.pk not in seen]
+    return ordered
+
+
+def report_queue(user, filters: dict):
+    """Reports in the user's scope, filtered; urgent first, then oldest first."""
+    queryset = OpinionReport.objects.visible_to(user).with_related()
+    status = filters.get("status")
+    if status:
+        queryset = queryset.filter(status=status)
+    else:
+        queryset = queryset.exclude(status__in=[Status.DRAFT, Status.ARCHIVED])
+    if filters.get("period"):
+        queryset = queryset.filter(period=filters["period"])
+    if filters.get("unit"):
+        queryset = queryset.filter(unit__path__startswith=filters["unit"].path)
+    if filters.get("topic"):
+        topic = filters["topic"]
+        queryset = queryset.filter(
+            Exists(
+                OpinionReport.topics.through.objects.filter(
+                    opinionreport_id=OuterRef("pk"),
+                    topic__in=Topic.objects.filter(Q(pk=topic.pk) | Q(parent=topic)),
+                )
+            )
+        )
+    if filters.get("direction"):
+        queryset = queryset.filter(
+            Exists(
+                OpinionStream.objects.filter(
+                    report=OuterRef("pk"), direction=filters["direction"]
+                )
+            )
+        )
+    if filters.get("kind"):
+        queryset = queryset.filter(kind=filters["kind"])
+    if filters.get("urgency"):
+        queryset = queryset.filter(urgency=filters["urgency"])
+    if filters.get("q"):
+        queryset = search(queryset, filters["q"])
+    return queryset.annotate(
+        stream_count=Count("streams", distinct=True),
+    ).order_by("-urgency", "submitted_at", "pk")
+
+
+def my_reports(user):
+    return (
+        OpinionReport.objects.visible_to(user)
+        .exclude(status=Status.ARCHIVED)
+        .select_related("period", "area", "issue")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def report_for_page(user, pk):
+    """One report in the user's scope with everything its page shows."""
+    return (
+        OpinionReport.objects.visible_to(user)
+        .with_related()
+        .select_related("author__user")
+        .prefetch_related(
+            Prefetch(
+                "streams", queryset=OpinionStream.objects.order_by("position", "pk")
+            ),
+            Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
+            Prefetch(
+                "events",
+                queryset=ReportEvent.objects.select_related("actor").order_by(
+                    "created_at", "pk"
+                ),
+            ),
+        )
+        .filter(pk=pk)
+    )
+
+
+def last_question(report) -> ReportEvent | None:
+    """The latest question staff returned the report with (from prefetched events)."""
+    questions = [
+        e for e in report.events.all() if e.action == ReportEvent.Action.RETURNED
+    ]
+    return questions[-1] if questions else None
+
+
+def issue_for_page(user, pk):
+    return (
+        Issue.objects.visible_to(user)
+        .with_related()
+        .prefetch_related(
+            Prefetch(
+                "follow_ups",
+                queryset=FollowUp.objects.select_related("created_by").order_by(
+                    "due_date", "pk"
+                ),
+            ),
+            Prefetch(
+                "directions",
+                queryset=Direction.objects.select_related("author").order_by(
+                    "-created_at", "-pk"
+                ),
+            ),
+        )
+        .filter(pk=pk)
+    )
+
+
+def issue_reports(user, issue):
+    """The issue's reports this user may see (a collaborator: only their own)."""
+    return (
+        OpinionReport.objects.visible_to(user)
+        .filter(issue=issue)
+        .exclude(status=Status.ARCHIVED)
+        .select_related("author", "area", "period")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def issue_direction_mix(issue) -> dict:
+    """Stream counts by direction for each period: the issue page's chart."""
+    rows = (
+        OpinionStream.objects.filter(report__issue=issue)
+        .exclude(report__status=Status.ARCHIVED)
+        .values("report__period__start", "direction")
+        .annotate(n=Count("pk"))
+        .order_by("report__period__start")
+    )
+    periods = OrderedDict()
+    for row in rows:
+        start = row["report__period__start"]
+        label = start.strftime("%m/%Y") if start else "—"
+        periods.setdefault(label, {})
+        periods[label][row["direction"] or "unclear"] = row["n"]
+    labels = list(periods)
+    datasets = []
+    for value, label in OpinionStream.Direction.choices:
+        datasets.append(
+            {
+                "key": value,
+                "label": str(label),
+                "data": [periods[p].get(value, 0) for p in labels],
+            }
+        )
+    rows = [
+        [label] + [dataset["data"][index] for dataset in datasets]
+        for index, label in enumerate(labels)
+    ]
+    return {"labels": labels, "datasets": datasets, "rows": rows}
+
+
+def linkable_issues(user):
+    return Issue.objects.visible_to(user).open().order_by("-last_seen", "-pk")
+
+
+def overdue_followups(user, limit=10):
+    return (
+        FollowUp.objects.visible_to(user)
+        .overdue()
+        .select_related("issue")
+        .order_by("due_date", "pk")[:limit]
+    )
+
+
+def staff_queue_counts(user) -> dict:
+    queryset = OpinionReport.objects.visible_to(user)
+    return queryset.aggregate(
+        submitted=Count("pk", filter=Q(status=Status.SUBMITTED)),
+        urgent=Count(
+            "pk",
+            filter=Q(status=Status.SUBMITTED)
+            & (Q(urgency__gt=1) | Q(kind=OpinionReport.Kind.URGENT)),
+        ),
+        returned=Count("pk", filter=Q(status=Status.RETURNED)),
+    )
+
+
+def urgent_waiting(user, limit=5):
+    return (
+        OpinionReport.objects.visible_to(user)
+        .filter(status=Status.SUBMITTED)
+        .filter(Q(urgency__gt=1) | Q(kind=OpinionReport.Kind.URGENT))
+        .select_related("area", "author")
+        .order_by("-urgency", "submitted_at", "pk")[:limit]
+    )
+
+
+def open_issues_by_severity(user) -> list[dict]:
+    counts = dict(
+        Issue.objects.visible_to(user)
+        .open()
+        .values_list("severity")
+        .annotate(n=Count("pk"))
+        .values_list("severity", "n")
+    )
+    return [
+        {"value": value, "label": label, "count": counts.get(value, 0)}
+        for value, label in reversed(Issue.Severity.choices)
+    ]
+
+
+def recent_directions(user, limit=5):
+    return (
+        Direction.objects.visible_to(user)
+        .select_related("issue", "author")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def resolved_issues_of(user, limit=5):
+    return (
+        Issue.objects.visible_to(user)
+        .filter(status__in=[Issue.Status.RESOLVED, Issue.Status.CLOSED])
+        .order_by("-resolved_at", "-pk")[:limit]
+    )

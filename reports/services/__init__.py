@@ -1,0 +1,69 @@
+"""Writes for reports; one module per part of the workflow, all re-exported here."""
+
+from .base import ConflictError
+from .filing import (
+    BalancePromptRequired,
+    attachments_add,
+    report_save_draft,
+    report_submit,
+)
+from .issues import (
+    direction_create,
+    followup_create,
+    followup_respond,
+    followups_flag_overdue,
+    issue_create,
+    issue_refresh_seen,
+    issue_update,
+    report_link_issue,
+    report_unlink_issue,
+)
+from .periods import (
+    focus_topics_set,
+    period_bounds,
+    period_for,
+    periods_ensure_ahead,
+    topic_create,
+    topic_set_active,
+    topic_update,
+    topics_seed_defaults,
+)
+from .review import (
+    report_accept,
+    report_archive,
+    report_mark_rumour,
+    report_rate,
+    report_retag,
+    report_return,
+)
+
+__all__ = [
+    "BalancePromptRequired",
+    "ConflictError",
+    "attachments_add",
+    "direction_create",
+    "focus_topics_set",
+    "followup_create",
+    "followup_respond",
+    "followups_flag_overdue",
+    "issue_create",
+    "issue_refresh_seen",
+    "issue_update",
+    "period_bounds",
+    "period_for",
+    "periods_ensure_ahead",
+    "report_accept",
+    "report_archive",
+    "report_link_issue",
+    "report_mark_rumour",
+    "report_rate",
+    "report_retag",
+    "report_return",
+    "report_save_draft",
+    "report_submit",
+    "report_unlink_issue",
+    "topic_create",
+    "topic_set_active",
+    "topic_update",
+    "topics_seed_defaults",
+]

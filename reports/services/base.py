@@ -1,0 +1,63 @@
+"""What the report services share: conflict detection, events, who to notify."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from dluan.models import OrgUnit, User
+from reports.models import OpinionReport, ReportEvent
+
+
+class ConflictError(ValidationError):
+    """Someone else saved the record after this form was opened."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Someone else changed this record after you opened it. "
+                "Nothing was saved: look at the current version and try again."
+            ),
+            code="conflict",
+        )
+
+
+def lock_report(report: OpinionReport, version: int | None) -> OpinionReport:
+    """The report's row, locked for this transaction; checks the expected version."""
+    locked = OpinionReport.objects.select_for_update().get(pk=report.pk)
+    if version is not None and locked.version != version:
+        raise ConflictError()
+    return locked
+
+
+def record_event(
+    *,
+    report: OpinionReport,
+    actor: User,
+    action: str,
+    from_status: str = "",
+    note: str = "",
+) -> ReportEvent:
+    return ReportEvent.objects.create(
+        report=report,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=report.status,
+        note=note,
+    )
+
+
+def ancestor_paths(unit: OrgUnit) -> list[str]:
+    """ "/1/5/9/" → ["/1/", "/1/5/", "/1/5/9/"]: the units whose subtree holds ``unit``."""
+    parts = [part for part in unit.path.strip("/").split("/") if part]
+    return ["/" + "/".join(parts[: index + 1]) + "/" for index in range(len(parts))]
+
+
+def users_over(unit: OrgUnit, roles) -> list[User]:
+    """Active users with one of ``roles`` whose org unit contains ``unit``."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            role__in=list(roles),
+            org_unit__path__in=ancestor_paths(unit),
+        ).order_by("pk")
+    )

@@ -1,0 +1,146 @@
+"""Reporting periods, topics and focus topics."""
+
+import calendar
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dluan.models import OrgUnit, User
+from dluan.search import fold, nfc
+from reports.models import FocusTopic, ReportingPeriod, Topic
+from reports.topics import DEFAULT_TOPICS
+
+
+def period_bounds(
+    day: datetime.date,
+) -> tuple[datetime.date, datetime.date, datetime.date]:
+    """Start, end and deadline of the calendar-aligned period holding ``day``."""
+    months = max(1, min(12, settings.REPORTING_PERIOD_MONTHS))
+    first_month = ((day.month - 1) // months) * months + 1
+    start = datetime.date(day.year, first_month, 1)
+    last_month_index = first_month - 1 + months - 1
+    end_year = day.year + last_month_index // 12
+    end_month = last_month_index % 12 + 1
+    end = datetime.date(
+        end_year, end_month, calendar.monthrange(end_year, end_month)[1]
+    )
+    deadline = max(
+        start,
+        end - datetime.timedelta(days=settings.REPORTING_DEADLINE_DAYS_BEFORE_END),
+    )
+    return start, end, deadline
+
+
+def period_for(*, day: datetime.date) -> ReportingPeriod:
+    """The period holding ``day``, created when it does not exist yet."""
+    start, end, deadline = period_bounds(day)
+    period = ReportingPeriod.objects.filter(start=start).first()
+    if period is not None:
+        return period
+    try:
+        with transaction.atomic():
+            return ReportingPeriod.objects.create(
+                start=start, end=end, deadline=deadline
+            )
+    except IntegrityError:
+        # Another process created it between our read and write.
+        return ReportingPeriod.objects.get(start=start)
+
+
+def periods_ensure_ahead(
+    *, today: datetime.date | None = None, ahead: int = 1, behind: int = 0
+) -> list[ReportingPeriod]:
+    """The current period and ``ahead`` periods after it (and ``behind`` before)."""
+    today = today or timezone.localdate()
+    current = period_for(day=today)
+    periods = [current]
+    day = current.end
+    for _index in range(ahead):
+        day = day + datetime.timedelta(days=1)
+        period = period_for(day=day)
+        periods.append(period)
+        day = period.end
+    day = current.start
+    for _index in range(behind):
+        day = day - datetime.timedelta(days=1)
+        period = period_for(day=day)
+        periods.insert(0, period)
+        day = period.start
+    return periods
+
+
+def _check_topic_name(name: str, parent: Topic | None, exclude_pk=None) -> str:
+    name = nfc(name).strip()
+    if not name:
+        raise ValidationError({"name": _("Give the topic a name.")})
+    siblings = Topic.objects.filter(parent=parent).exclude(pk=exclude_pk)
+    if any(
+        fold(other) == fold(name) for other in siblings.values_list("name", flat=True)
+    ):
+        raise ValidationError(
+            {"name": _("A topic with this name already exists here.")}
+        )
+    return name
+
+
+@transaction.atomic
+def topic_create(*, name: str, parent: Topic | None = None) -> Topic:
+    name = _check_topic_name(name, parent)
+    return Topic.objects.create(name=name, parent=parent)
+
+
+@transaction.atomic
+def topic_update(*, topic: Topic, name: str, parent: Topic | None) -> Topic:
+    if parent is not None and (parent.pk == topic.pk or parent.parent_id == topic.pk):
+        raise ValidationError({"parent": _("A topic cannot be placed under itself.")})
+    topic.name = _check_topic_name(name, parent, exclude_pk=topic.pk)
+    topic.parent = parent
+    topic.save()
+    return topic
+
+
+@transaction.atomic
+def topic_set_active(*, topic: Topic, active: bool) -> Topic:
+    topic.is_active = active
+    topic.save(update_fields=["is_active"])
+    return topic
+
+
+@transaction.atomic
+def topics_seed_defaults() -> int:
+    """Create the article's topics that are missing; returns how many were created."""
+    created = 0
+    for parent_name, children in DEFAULT_TOPICS:
+        parent, made = Topic.objects.get_or_create(parent=None, name=nfc(parent_name))
+        created += made
+        for child in children:
+            _topic, made = Topic.objects.get_or_create(parent=parent, name=nfc(child))
+            created += made
+    return created
+
+
+@transaction.atomic
+def focus_topics_set(
+    *,
+    period: ReportingPeriod,
+    unit: OrgUnit,
+    topics,
+    user: User,
+) -> list[FocusTopic]:
+    """Make ``topics`` the focus topics of ``unit`` for ``period``, exactly."""
+    wanted = {topic.pk: topic for topic in topics}
+    current = FocusTopic.objects.filter(period=period, unit=unit)
+    current.exclude(topic_id__in=wanted).delete()
+    have = set(current.values_list("topic_id", flat=True))
+    FocusTopic.objects.bulk_create(
+        [
+            FocusTopic(period=period, unit=unit, topic=topic)
+            for pk, topic in wanted.items()
+            if pk not in have
+        ]
+    )
+    return list(FocusTopic.objects.filter(period=period, unit=unit))

@@ -1,0 +1,17 @@
+"""Thin daily tasks for reports; each is safe to run twice."""
+
+from celery import shared_task
+
+from reports import services
+
+
+@shared_task(time_limit=300, soft_time_limit=240)
+def periods_ensure_ahead() -> int:
+    """Make sure the current and the next reporting period exist."""
+    return len(services.periods_ensure_ahead(ahead=1))
+
+
+@shared_task(time_limit=600, soft_time_limit=540)
+def followups_flag_overdue() -> int:
+    """Escalate follow-ups past their due date, once each."""
+    return services.followups_flag_overdue()

@@ -1,0 +1,280 @@
+import pytest
+from django.urls import reverse
+
+from dluan.uploads import IMAGES, check_upload
+from reports.models import OpinionReport
+from reports.tests.conftest import jpeg_with_gps
+from reports.tests.factories import (
+    OpinionReportFactory,
+    OpinionStreamFactory,
+    TopicFactory,
+)
+
+
+def _reports(author, count, streams=2, topics=()):
+    made = []
+    for _index in range(count):
+        report = OpinionReportFactory(author=author)
+        for _stream in range(streams):
+            OpinionStreamFactory(report=report)
+        report.topics.set(topics)
+        made.append(report)
+    return made
+
+
+# --- Queue -----------------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    response = client.get(reverse("reports:report-queue"))
+    assert response.status_code == 302
+
+
+def test_collaborator_cannot_open_the_queue(client_of, collaborator):
+    assert (
+        client_of(collaborator).get(reverse("reports:report-queue")).status_code == 404
+    )
+
+
+def test_staff_sees_own_subtree_only(
+    client_of, staff, other_staff, report, other_report
+):
+    page = client_of(staff).get(reverse("reports:report-queue")).context["page"]
+    assert set(page) == {report, other_report}
+    page = client_of(other_staff).get(reverse("reports:report-queue")).context["page"]
+    assert list(page) == []
+
+
+def test_queue_hides_drafts_and_orders_urgent_then_oldest(
+    client_of, staff, collaborator
+):
+    author = collaborator.collaborator
+    old, new = _reports(author, 2, streams=0)
+    urgent = OpinionReportFactory(author=author, urgency=3)
+    OpinionReportFactory(author=author, status=OpinionReport.Status.DRAFT)
+    page = client_of(staff).get(reverse("reports:report-queue")).context["page"]
+    assert list(page) == [urgent, old, new]
+
+
+def test_search_ignores_diacritics(client_of, staff, collaborator):
+    target = OpinionReportFactory(
+        author=collaborator.collaborator, title="Tín dụng đen ở chợ"
+    )
+    OpinionReportFactory(author=collaborator.collaborator, title="Sạt lở")
+    response = client_of(staff).get(
+        reverse("reports:report-queue"), {"q": "tin dung den"}
+    )
+    assert list(response.context["page"]) == [target]
+
+
+def test_search_covers_streams_and_proposals(client_of, staff, collaborator):
+    report = OpinionReportFactory(
+        author=collaborator.collaborator, proposals="Kè bờ sông"
+    )
+    OpinionStreamFactory(report=report, summary="Người dân hoảng sợ")
+    report.refresh_search_text()
+    report.save()
+    client = client_of(staff)
+    for query in ("hoang so", "KE BO SONG"):
+        page = client.get(reverse("reports:report-queue"), {"q": query}).context["page"]
+        assert list(page) == [report]
+
+
+def test_filters(client_of, staff, collaborator, topic):
+    author = collaborator.collaborator
+    tagged = OpinionReportFactory(author=author, kind="urgent", urgency=2)
+    tagged.topics.add(topic)
+    OpinionStreamFactory(report=tagged, direction="concern")
+    other = OpinionReportFactory(author=author)
+    OpinionStreamFactory(report=other, direction="support")
+    client = client_of(staff)
+    for params in (
+        {"topic": topic.pk},
+        {"direction": "concern"},
+        {"kind": "urgent"},
+        {"urgency": 2},
+        {"unit": collaborator.org_unit.pk, "topic": topic.pk},
+        {"period": tagged.period_id, "direction": "concern"},
+    ):
+        page = client.get(reverse("reports:report-queue"), params).context["page"]
+        assert list(page) == [tagged], params
+    page = client.get(reverse("reports:report-queue"), {"status": "accepted"}).context[
+        "page"
+    ]
+    assert list(page) == []
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_queue_query_count_does_not_grow(
+    client_of, staff, collaborator, django_assert_num_queries, count
+):
+    topics = [TopicFactory(), TopicFactory()]
+    _reports(collaborator.collaborator, count, streams=3, topics=topics)
+    client = client_of(staff)
+    client.get(reverse("reports:report-queue"))  # warm the session
+    with django_assert_num_queries(10):
+        response = client.get(reverse("reports:report-queue"))
+    assert len(response.context["page"]) == count
+
+
+# --- Report page ----------------------------------------------------------------------------------
+
+
+def test_report_page_who_may(
+    client_of, report, collaborator, staff, leader, admin_user
+):
+    url = report.get_absolute_url()
+    for user in (collaborator, staff, leader, admin_user):
+        assert client_of(user).get(url).status_code == 200, user
+
+
+def test_report_page_who_may_not(
+    client_of, report, other_collaborator, other_staff, client
+):
+    url = report.get_absolute_url()
+    assert client.get(url).status_code == 302
+    assert client_of(other_collaborator).get(url).status_code == 404
+    assert client_of(other_staff).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_report_page_query_count_does_not_grow(
+    client_of, staff, collaborator, commune, django_assert_num_queries, count
+):
+    from reports import services
+
+    report = OpinionReportFactory(author=collaborator.collaborator)
+    for _index in range(count):
+        OpinionStreamFactory(report=report)
+    report.topics.set([TopicFactory() for _index in range(count)])
+    services.attachments_add(
+        report=report,
+        user=collaborator,
+        files=[
+            check_upload(jpeg_with_gps(f"a{i}.jpg"), allowed=IMAGES)
+            for i in range(count)
+        ],
+    )
+    client = client_of(staff)
+    client.get(report.get_absolute_url())
+    with django_assert_num_queries(11):
+        response = client.get(report.get_absolute_url())
+    assert len(response.context["streams"]) == count
+    assert len(response.context["attachments"]) == count
+
+
+# --- Actions ---------------------------------------------------------------------------------------
+
+ACTIONS = [
+    ("reports:report-accept", {}),
+    ("reports:report-return", {"question": "Bao nhiêu hộ?"}),
+    ("reports:report-rumour", {"is_rumour": "1"}),
+    (
+        "reports:report-rate",
+        {"depth": 4, "balance": 4, "timeliness": 4, "usefulness": 4},
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "data"), ACTIONS)
+def test_actions_refused_to_others(
+    client_of, report, collaborator, other_staff, leader, name, data
+):
+    url = reverse(name, args=[report.pk])
+    post = {"version": report.version, **data}
+    for user in (collaborator, other_staff, leader):
+        assert client_of(user).post(url, post).status_code == 404, user
+    report.refresh_from_db()
+    assert report.status == OpinionReport.Status.SUBMITTED
+    assert report.version == 1
+
+
+def test_accept(client_of, staff, report):
+    response = client_of(staff).post(
+        reverse("reports:report-accept", args=[report.pk]), {"version": report.version}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == OpinionReport.Status.ACCEPTED
+    assert report.reviewed_by == staff
+
+
+def test_stale_form_gets_a_conflict_and_nothing_changes(client_of, staff, report):
+    client = client_of(staff)
+    stale = report.version
+    client.post(
+        reverse("reports:report-rate", args=[report.pk]),
+        {
+            "version": stale,
+            "depth": 5,
+            "balance": 5,
+            "timeliness": 5,
+            "usefulness": 5,
+            "feedback": "Rất tốt",
+        },
+    )
+    response = client.post(
+        reverse("reports:report-return", args=[report.pk]),
+        {"version": stale, "question": "Bổ sung?"},
+        follow=True,
+    )
+    report.refresh_from_db()
+    assert report.status == OpinionReport.Status.SUBMITTED
+    assert report.feedback == "Rất tốt"
+    messages = [m.level_tag for m in response.context["messages"]]
+    assert messages[-1] == "error"
+
+
+def test_return_without_question_re_renders_with_error(client_of, staff, report):
+    response = client_of(staff).post(
+        reverse("reports:report-return", args=[report.pk]), {"version": report.version}
+    )
+    assert response.status_code == 400
+    assert response.context["return_form"].errors["question"]
+    report.refresh_from_db()
+    assert report.status == OpinionReport.Status.SUBMITTED
+
+
+def test_rating_feedback_is_shown_to_the_collaborator(
+    client_of, staff, report, collaborator
+):
+    client_of(staff).post(
+        reverse("reports:report-rate", args=[report.pk]),
+        {
+            "version": report.version,
+            "depth": 4,
+            "balance": 2,
+            "timeliness": 5,
+            "usefulness": 3,
+            "feedback": "Cần nêu thêm ý kiến trái chiều.",
+        },
+    )
+    page = client_of(collaborator).get(report.get_absolute_url())
+    assert "Cần nêu thêm ý kiến trái chiều." in page.content.decode()
+    assert page.context["report"].quality_balance == 2
+
+
+def test_retag(client_of, staff, report, topic):
+    client_of(staff).post(
+        reverse("reports:report-retag", args=[report.pk]),
+        {"version": report.version, "topics": [topic.pk]},
+    )
+    assert list(report.topics.all()) == [topic]
+
+
+def test_staff_archives(client_of, staff, report):
+    client_of(staff).post(
+        reverse("reports:report-archive", args=[report.pk]), {"version": report.version}
+    )
+    report.refresh_from_db()
+    assert report.status == OpinionReport.Status.ARCHIVED
+
+
+def test_history_is_shown_on_the_report(client_of, staff, report, collaborator):
+    client_of(staff).post(
+        reverse("reports:report-return", args=[report.pk]),
+        {"version": report.version, "question": "Bao nhiêu hộ dân?"},
+    )
+    page = client_of(collaborator).get(report.get_absolute_url())
+    assert [e.action for e in page.context["events"]] == ["returned"]
+    assert "Bao nhiêu hộ dân?" in page.content.decode()

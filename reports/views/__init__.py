@@ -1,0 +1,1 @@
+"""Report views, one module per part of the workflow."""

@@ -1,0 +1,262 @@
+"""The report page and the staff review queue with its actions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reports import selectors, services
+from reports.forms import (
+    IssueFromReportForm,
+    LinkIssueForm,
+    QueueFilterForm,
+    RatingForm,
+    RetagForm,
+    ReturnForm,
+    RumourForm,
+    VersionForm,
+)
+from reports.models import OpinionReport
+
+from .access import require_manager, require_staff
+
+QUEUE_PAGE_SIZE = 25
+
+
+@login_required
+def report_queue(request):
+    require_manager(request.user)
+    form = QueueFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.report_queue(request.user, filters)
+    page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/report_queue.html", {"form": form, "page": page})
+
+
+def _page_context(request, report, **bound) -> dict:
+    user = request.user
+    context = {
+        "report": report,
+        "streams": list(report.streams.all()),
+        "attachments": list(report.attachments.all()),
+        "events": list(report.events.all()),
+        "question": selectors.last_question(report),
+        "can_review": user.is_board_staff,
+    }
+    if user.is_board_staff:
+        version = {"version": report.version}
+        context.update(
+            version_form=VersionForm(initial=version),
+            return_form=bound.get("return_form") or ReturnForm(initial=version),
+            retag_form=bound.get("retag_form")
+            or RetagForm(
+                initial={**version, "topics": [t.pk for t in report.topics.all()]}
+            ),
+            rating_form=bound.get("rating_form")
+            or RatingForm(
+                initial={
+                    **version,
+                    "depth": report.quality_depth,
+                    "balance": report.quality_balance,
+                    "timeliness": report.quality_timeliness,
+                    "usefulness": report.quality_usefulness,
+                    "feedback": report.feedback,
+                }
+            ),
+            link_form=bound.get("link_form")
+            or LinkIssueForm(issues=selectors.linkable_issues(user)),
+            issue_form=bound.get("issue_form")
+            or IssueFromReportForm(initial={"title": report.title}),
+        )
+    return context
+
+
+def _load(request, pk) -> OpinionReport:
+    return get_object_or_404(selectors.report_for_page(request.user, pk))
+
+
+@login_required
+def report_detail(request, pk):
+    report = _load(request, pk)
+    return render(request, "reports/report_detail.html", _page_context(request, report))
+
+
+def _run(request, report, action, success_message):
+    """Call a review service; a conflict or a refusal becomes a message."""
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success_message)
+    return redirect("reports:report-detail", pk=report.pk)
+
+
+def _invalid(request, report, **bound):
+    context = _page_context(request, _load(request, report.pk), **bound)
+    return render(request, "reports/report_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def report_accept(request, pk):
+    require_staff(request.user)
+    report = _load(request, pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, report)
+    return _run(
+        request,
+        report,
+        lambda: services.report_accept(
+            report=report, user=request.user, version=form.cleaned_data["version"]
+        ),
+        _("Report accepted."),
+    )
+
+
+@login_required
+@require_POST
+def report_return(request, pk):
+    require_staff(request.user)
+    report = _load(request, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, report, return_form=form)
+    return _run(
+        request,
+        report,
+        lambda: services.report_return(
+            report=report,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            question=form.cleaned_data["question"],
+        ),
+        _("Report returned to the collaborator with your question."),
+    )
+
+
+@login_required
+@require_POST
+def report_rumour(request, pk):
+    require_staff(request.user)
+    report = _load(request, pk)
+    form = RumourForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, report)
+    return _run(
+        request,
+        report,
+        lambda: services.report_mark_rumour(
+            report=report,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            is_rumour=form.cleaned_data["is_rumour"],
+        ),
+        _("Rumour marking saved."),
+    )
+
+
+@login_required
+@require_POST
+def report_retag(request, pk):
+    require_staff(request.user)
+    report = _load(request, pk)
+    form = RetagForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, report, retag_form=form)
+    return _run(
+        request,
+        report,
+        lambda: services.report_retag(
+            report=report,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            topics=form.cleaned_data["topics"],
+        ),
+        _("Topics saved."),
+    )
+
+
+@login_required
+@require_POST
+def report_rate(request, pk):
+    require_staff(request.user)
+    report = _load(request, pk)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, report, rating_form=form)
+    data = form.cleaned_data
+    return _run(
+        request,
+        report,
+        lambda: services.report_rate(
+            report=report,
+            user=request.user,
+            version=data["version"],
+            depth=data["depth"],
+            balance=data["balance"],
+            timeliness=data["timeliness"],
+            usefulness=data["usefulness"],
+            feedback=data["feedback"],
+        ),
+        _("Quality rating saved."),
+    )
+
+
+@login_required
+@require_POST
+def report_issue_link(request, pk):
+    require_staff(request.user)
+    report = _load(request, pk)
+    form = LinkIssueForm(request.POST, issues=selectors.linkable_issues(request.user))
+    if not form.is_valid():
+        return _invalid(request, report, link_form=form)
+    return _run(
+        request,
+        report,
+        lambda: services.report_link_issue(
+            report=report, issue=form.cleaned_data["issue"], user=request.user
+        ),
+        _("Report added to the issue."),
+    )
+
+
+@login_required
+@require_POST
+def report_issue_unlink(request, pk):
+    require_staff(request.user)
+    report = _load(request, pk)
+    return _run(
+        request,
+        report,
+        lambda: services.report_unlink_issue(report=report, user=request.user),
+        _("Report removed from the issue."),
+    )
+
+
+@login_required
+@require_POST
+def report_issue_create(request, pk):
+    require_staff(request.user)
+    report = _load(request, pk)
+    form = IssueFromReportForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, report, issue_form=form)
+    try:
+        issue = services.issue_create(
+            user=request.user,
+            title=form.cleaned_data["title"],
+            severity=form.cleaned_data["severity"],
+            report=report,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("reports:report-detail", pk=report.pk)
+    messages.success(request, _("Issue opened from this report."))
+    return redirect("reports:issue-detail", pk=issue.pk)
