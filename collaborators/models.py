@@ -1,6 +1,7 @@
 """The collaborator roster: people, their dated history, regulation and training."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -110,16 +111,23 @@ class Collaborator(models.Model):
                 | Q(term_start__isnull=True)
                 | Q(term_end__gte=F("term_start")),
                 name="%(app_label)s_%(class)s_term_order",
+                violation_error_message=_("The term ends before it starts."),
             ),
             models.UniqueConstraint(
                 fields=["phone"],
                 condition=~Q(phone=""),
                 name="%(app_label)s_%(class)s_unique_phone",
+                violation_error_message=_(
+                    "Another collaborator already has this phone number."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["email"],
                 condition=~Q(email=""),
                 name="%(app_label)s_%(class)s_unique_email",
+                violation_error_message=_(
+                    "Another collaborator already has this e-mail address."
+                ),
             ),
         ]
         indexes = [
@@ -133,9 +141,7 @@ class Collaborator(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        self.full_name = nfc(self.full_name).strip()
-        self.email = (self.email or "").strip().lower()
-        self.phone = normalise_phone(self.phone)
+        self.normalise()
         self.search_text = fold_parts(
             self.full_name,
             self.phone,
@@ -149,6 +155,30 @@ class Collaborator(models.Model):
     def get_absolute_url(self):
         return reverse("collaborators:collaborator-detail", args=[self.pk])
 
+    def normalise(self):
+        """Store text NFC and phones and e-mails in the form uniqueness compares."""
+        self.full_name = nfc(self.full_name).strip()
+        self.occupation = nfc(self.occupation).strip()
+        self.position = nfc(self.position).strip()
+        self.email = (self.email or "").strip().lower()
+        self.phone = normalise_phone(self.phone)
+
+    def clean(self):
+        self.normalise()
+        errors = {}
+        if self.birth_year and self.birth_year > timezone.localdate().year:
+            errors["birth_year"] = _("The birth year is in the future.")
+        if self.term_start and self.term_end and self.term_end < self.term_start:
+            errors["term_end"] = _("The term ends before it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def term_days_left(self) -> int | None:
+        if self.term_end is None:
+            return None
+        return (self.term_end - timezone.localdate()).days
+
 
 def normalise_phone(phone: str) -> str:
     """Digits only, with a leading + kept: "0905 123 456" and "0905.123.456" are one phone."""
@@ -160,6 +190,9 @@ def normalise_phone(phone: str) -> str:
 class RosterEventQuerySet(ScopedQuerySet):
     unit_path_lookup = "collaborator__unit__path"
     owner_lookup = "collaborator__user"
+
+    def with_related(self):
+        return self.select_related("collaborator", "created_by")
 
 
 class RosterEvent(models.Model):
@@ -197,6 +230,14 @@ class RosterEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Roster events are appended, never rewritten.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Roster events are appended, never deleted.")
 
 
 class RegulationQuerySet(ScopedQuerySet):
@@ -248,6 +289,9 @@ class Regulation(models.Model):
     def __str__(self):
         return f"{self.title} ({self.version})"
 
+    def get_absolute_url(self):
+        return reverse("collaborators:regulation-detail", args=[self.pk])
+
 
 class RegulationAcknowledgement(models.Model):
     """A collaborator's confirmation of having read one regulation version."""
@@ -279,7 +323,11 @@ class TrainingSessionQuerySet(ScopedQuerySet):
     owner_lookup = "attendances__collaborator__user"
 
     def with_related(self):
-        return self.select_related("unit")
+        return self.select_related("unit").annotate(
+            attendee_count=models.Count(
+                "attendances", filter=Q(attendances__attended=True)
+            )
+        )
 
 
 class TrainingSession(models.Model):
@@ -311,6 +359,9 @@ class TrainingSession(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("collaborators:training-detail", args=[self.pk])
 
 
 class TrainingAttendance(models.Model):

@@ -1,0 +1,213 @@
+"""Forms of the roster pages; they validate, services write."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from collaborators.models import Collaborator, Regulation, RosterEvent, TrainingSession
+from collaborators.selectors import RosterFilters, units_for
+from dluan.models import User
+from dluan.uploads import DOCUMENTS, check_upload
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.indented_name
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.indented_name
+
+
+class RosterFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    unit = UnitChoiceField(label=_("Unit"), queryset=None, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *Collaborator.Status.choices],
+    )
+    party_member = forms.ChoiceField(
+        label=_("Party member"),
+        required=False,
+        choices=[("", _("All")), ("yes", _("Party members")), ("no", _("Non-members"))],
+    )
+    term_days = forms.IntegerField(
+        label=_("Term ending within (days)"),
+        required=False,
+        min_value=0,
+        max_value=3650,
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_for(user)
+
+    def filters(self) -> RosterFilters:
+        if not self.is_valid():
+            return RosterFilters()
+        data = self.cleaned_data
+        party = {"yes": True, "no": False}.get(data["party_member"])
+        return RosterFilters(
+            query=data["q"],
+            unit=data["unit"],
+            status=data["status"],
+            party_member=party,
+            term_ending_days=data["term_days"],
+        )
+
+
+class CollaboratorForm(forms.ModelForm):
+    unit = UnitChoiceField(label=_("Unit"), queryset=None)
+    coverage_areas = UnitMultipleChoiceField(
+        label=_("Coverage areas"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Leave empty to use the unit itself."),
+    )
+
+    class Meta:
+        model = Collaborator
+        fields = [
+            "full_name",
+            "gender",
+            "birth_year",
+            "phone",
+            "email",
+            "unit",
+            "coverage_areas",
+            "occupation",
+            "position",
+            "is_party_member",
+            "is_retired",
+            "decision_number",
+            "decision_date",
+            "term_start",
+            "term_end",
+            "monthly_allowance",
+            "notes",
+            "user",
+        ]
+        widgets = {
+            "decision_date": DateInput(),
+            "term_start": DateInput(),
+            "term_end": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = units_for(user)
+        self.fields["unit"].queryset = units
+        self.fields["coverage_areas"].queryset = units
+        self.fields["birth_year"].widget.attrs["max"] = timezone.localdate().year
+        accounts = User.objects.visible_to(user).filter(
+            role=User.Role.COLLABORATOR, is_active=True
+        )
+        taken = Collaborator.objects.exclude(user=None)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        self.fields["user"].queryset = accounts.exclude(
+            pk__in=taken.values("user")
+        ).order_by("full_name")
+        self.fields["user"].label_from_instance = lambda u: (
+            f"{u.get_full_name()} ({u.username})"
+        )
+        self.fields["user"].help_text = _("When the person files reports online.")
+
+
+class RosterEventForm(forms.ModelForm):
+    class Meta:
+        model = RosterEvent
+        fields = ["kind", "date", "decision_number", "reason", "term_end"]
+        widgets = {
+            "date": DateInput(),
+            "term_end": DateInput(),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"term_end": _("Required to appoint or renew.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+
+class RegulationForm(forms.ModelForm):
+    upload = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_("PDF or Office document."),
+    )
+
+    class Meta:
+        model = Regulation
+        fields = ["title", "version", "decision_number", "effective_date", "summary"]
+        widgets = {
+            "effective_date": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            return check_upload(upload, allowed=DOCUMENTS)
+        return None
+
+
+class TrainingSessionForm(forms.ModelForm):
+    unit = UnitChoiceField(label=_("Unit"), queryset=None)
+
+    class Meta:
+        model = TrainingSession
+        fields = ["title", "unit", "organiser", "date", "place", "topics"]
+        widgets = {"date": DateInput(), "topics": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_for(user)
+        if not self.instance.pk:
+            self.fields["unit"].initial = user.org_unit_id
+
+
+class AttendanceForm(forms.Form):
+    collaborators = forms.ModelMultipleChoiceField(
+        label=_("Attended"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["collaborators"].queryset = choices
+        self.fields["collaborators"].label_from_instance = lambda c: (
+            f"{c.full_name} · {c.unit.name}"
+        )
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        help_text=_("Use the template; at most 5,000 rows."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument"
+                ".spreadsheetml.sheet"
+            }
+        ),
+    )
+
+
+class ImportConfirmForm(forms.Form):
+    mode = forms.ChoiceField(
+        choices=[("all", _("Import all rows")), ("valid", _("Import the valid rows"))]
+    )

@@ -1,0 +1,336 @@
+"""Writes to the roster; each leaves the database valid or unchanged."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from collaborators.models import (
+    Collaborator,
+    Regulation,
+    RegulationAcknowledgement,
+    RosterEvent,
+    TrainingAttendance,
+    TrainingSession,
+)
+from dluan.models import OrgUnit, User
+from dluan.uploads import CheckedFile
+
+Kind = RosterEvent.Kind
+Status = Collaborator.Status
+
+# Which decisions each status allows, and the status each leads to (None: unchanged).
+TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
+    Kind.APPOINT: ({Status.DISMISSED}, Status.ACTIVE),
+    Kind.RENEW: ({Status.ACTIVE, Status.SUSPENDED}, None),
+    Kind.SUSPEND: ({Status.ACTIVE}, Status.SUSPENDED),
+    Kind.DISMISS: ({Status.ACTIVE, Status.SUSPENDED}, Status.DISMISSED),
+    Kind.REINSTATE: ({Status.SUSPENDED}, Status.ACTIVE),
+}
+COLLABORATOR_FIELDS = [
+    "full_name",
+    "gender",
+    "birth_year",
+    "phone",
+    "email",
+    "unit",
+    "occupation",
+    "position",
+    "is_party_member",
+    "is_retired",
+    "decision_number",
+    "decision_date",
+    "term_start",
+    "term_end",
+    "monthly_allowance",
+    "notes",
+    "user",
+]
+
+
+def _check_units(*, actor: User, units) -> None:
+    allowed = set(OrgUnit.objects.visible_to(actor).values_list("pk", flat=True))
+    for unit in units:
+        if unit is not None and unit.pk not in allowed:
+            raise ValidationError(
+                _("The unit “%(unit)s” is outside your unit."), params={"unit": unit}
+            )
+
+
+def _check_account(*, actor: User, collaborator: Collaborator) -> None:
+    account = collaborator.user
+    if account is None:
+        return
+    if (
+        not account.is_collaborator
+        or not User.objects.visible_to(actor).filter(pk=account.pk).exists()
+    ):
+        raise ValidationError(
+            {"user": _("Choose a collaborator account of your unit.")}
+        )
+    taken = Collaborator.objects.filter(user=account).exclude(pk=collaborator.pk)
+    if taken.exists():
+        raise ValidationError(
+            {"user": _("This account already belongs to another collaborator.")}
+        )
+
+
+@transaction.atomic
+def collaborator_create(
+    *, actor: User, data: dict, coverage_areas=(), record_appointment: bool = True
+) -> Collaborator:
+    """Add a collaborator to the roster; with a decision or term, record the appointment."""
+    collaborator = Collaborator(
+        **{key: data[key] for key in COLLABORATOR_FIELDS if key in data}
+    )
+    collaborator.status = Status.ACTIVE
+    _check_units(actor=actor, units=[collaborator.unit, *coverage_areas])
+    _check_account(actor=actor, collaborator=collaborator)
+    collaborator.full_clean()
+    return _save_new(
+        actor=actor,
+        collaborator=collaborator,
+        coverage_areas=coverage_areas,
+        record_appointment=record_appointment,
+    )
+
+
+def _save_new(
+    *, actor: User, collaborator: Collaborator, coverage_areas, record_appointment=True
+) -> Collaborator:
+    collaborator.save()
+    collaborator.coverage_areas.set(coverage_areas or [collaborator.unit])
+    if record_appointment and (collaborator.decision_number or collaborator.term_start):
+        RosterEvent.objects.create(
+            collaborator=collaborator,
+            kind=Kind.APPOINT,
+            date=collaborator.decision_date
+            or collaborator.term_start
+            or timezone.localdate(),
+            decision_number=collaborator.decision_number,
+            term_end=collaborator.term_end,
+            status_after=Status.ACTIVE,
+            created_by=actor,
+        )
+    return collaborator
+
+
+@transaction.atomic
+def collaborator_update(
+    *, actor: User, collaborator: Collaborator, data: dict, coverage_areas=()
+) -> Collaborator:
+    """Change a collaborator's details; status and term changes go through events."""
+    collaborator = Collaborator.objects.select_for_update().get(pk=collaborator.pk)
+    for key in COLLABORATOR_FIELDS:
+        if key in data:
+            setattr(collaborator, key, data[key])
+    _check_units(actor=actor, units=[collaborator.unit, *coverage_areas])
+    _check_account(actor=actor, collaborator=collaborator)
+    collaborator.full_clean()
+    collaborator.save()
+    collaborator.coverage_areas.set(coverage_areas or [collaborator.unit])
+    return collaborator
+
+
+@transaction.atomic
+def roster_event_record(
+    *,
+    actor: User,
+    collaborator: Collaborator,
+    kind: str,
+    date: date,
+    decision_number: str = "",
+    reason: str = "",
+    term_end: date | None = None,
+) -> RosterEvent:
+    """Append one roster decision (kiện toàn) and apply it to the collaborator."""
+    collaborator = Collaborator.objects.select_for_update().get(pk=collaborator.pk)
+    kind = Kind(kind)
+    allowed_from, status_after = TRANSITIONS[kind]
+    if collaborator.status not in allowed_from:
+        raise ValidationError(
+            _("“%(decision)s” is not possible for a collaborator who is %(status)s."),
+            params={
+                "decision": kind.label,
+                "status": collaborator.get_status_display().lower(),
+            },
+        )
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("The decision date is in the future.")})
+    last = (
+        RosterEvent.objects.filter(collaborator=collaborator).order_by("-date").first()
+    )
+    if last is not None and date < last.date:
+        raise ValidationError(
+            {
+                "date": _(
+                    "The decision date is before the last recorded decision (%(last)s)."
+                )
+            },
+            params={"last": last.date.strftime("%d/%m/%Y")},
+        )
+    if kind in {Kind.APPOINT, Kind.RENEW}:
+        if term_end is None:
+            raise ValidationError({"term_end": _("Enter the new term end.")})
+        if term_end <= date:
+            raise ValidationError(
+                {"term_end": _("The new term must end after the decision date.")}
+            )
+        if (
+            kind == Kind.RENEW
+            and collaborator.term_end
+            and term_end <= collaborator.term_end
+        ):
+            raise ValidationError(
+                {"term_end": _("A renewal must end after the current term.")}
+            )
+    else:
+        term_end = None
+    if kind == Kind.APPOINT:
+        collaborator.term_start = date
+        collaborator.decision_date = date
+        collaborator.decision_number = decision_number
+    if term_end is not None:
+        collaborator.term_end = term_end
+    if status_after is not None:
+        collaborator.status = status_after
+    collaborator.full_clean()
+    collaborator.save()
+    return RosterEvent.objects.create(
+        collaborator=collaborator,
+        kind=kind,
+        date=date,
+        decision_number=decision_number,
+        reason=reason,
+        term_end=term_end,
+        status_after=collaborator.status,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def regulation_create(
+    *, actor: User, data: dict, file: CheckedFile | None = None
+) -> Regulation:
+    """Publish a new version of the regulation, issued by the actor's unit."""
+    if actor.org_unit_id is None:
+        raise ValidationError(_("Your account has no unit."))
+    regulation = Regulation(
+        unit=actor.org_unit,
+        title=data["title"],
+        version=data["version"],
+        decision_number=data.get("decision_number", ""),
+        effective_date=data["effective_date"],
+        summary=data.get("summary", ""),
+        created_by=actor,
+    )
+    if file is not None:
+        regulation.file.save(file.name, file.file, save=False)
+    regulation.full_clean()
+    regulation.save()
+    return regulation
+
+
+@transaction.atomic
+def regulation_acknowledge(
+    *, user: User, regulation: Regulation
+) -> RegulationAcknowledgement:
+    """Record that a collaborator has read a regulation version; once is enough."""
+    collaborator = Collaborator.objects.filter(user=user).first()
+    if collaborator is None:
+        raise ValidationError(_("Only a collaborator acknowledges the regulation."))
+    if regulation.effective_date > timezone.localdate():
+        raise ValidationError(_("This version is not in force yet."))
+    acknowledgement, _created = RegulationAcknowledgement.objects.get_or_create(
+        regulation=regulation, collaborator=collaborator
+    )
+    return acknowledgement
+
+
+TRAINING_FIELDS = ["unit", "title", "organiser", "date", "place", "topics"]
+
+
+@transaction.atomic
+def training_session_create(*, actor: User, data: dict) -> TrainingSession:
+    session = TrainingSession(
+        **{key: data[key] for key in TRAINING_FIELDS if key in data}, created_by=actor
+    )
+    _check_units(actor=actor, units=[session.unit])
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def training_session_update(
+    *, actor: User, session: TrainingSession, data: dict
+) -> TrainingSession:
+    for key in TRAINING_FIELDS:
+        if key in data:
+            setattr(session, key, data[key])
+    _check_units(actor=actor, units=[session.unit])
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def training_attendance_set(
+    *, actor: User, session: TrainingSession, collaborators
+) -> int:
+    """Mark who attended; those unticked stay on record as not attended."""
+    ticked = {collaborator.pk for collaborator in collaborators}
+    allowed = set(
+        Collaborator.objects.visible_to(actor)
+        .filter(unit__path__startswith=session.unit.path)
+        .values_list("pk", flat=True)
+    )
+    if ticked - allowed:
+        raise ValidationError(
+            _("Some of the chosen collaborators are outside the unit.")
+        )
+    existing = {
+        row.collaborator_id: row
+        for row in TrainingAttendance.objects.filter(session=session)
+    }
+    for pk in ticked - existing.keys():
+        TrainingAttendance.objects.create(session=session, collaborator_id=pk)
+    for pk, row in existing.items():
+        attended = pk in ticked
+        if row.attended != attended:
+            row.attended = attended
+            row.save(update_fields=["attended"])
+    return len(ticked)
+
+
+@transaction.atomic
+def collaborator_import(*, actor: User, rows: list[list], only_valid: bool) -> int:
+    """Create the collaborators of a checked workbook, all of them or the valid ones.
+
+    The rows are validated again here, since the roster may have changed since the
+    preview; with ``only_valid`` false a single bad row refuses the whole file.
+    """
+    from collaborators.spreadsheets import validate_rows
+
+    checked = validate_rows(actor=actor, rows=rows)
+    invalid = [row for row in checked if not row.is_valid]
+    if invalid and not only_valid:
+        raise ValidationError(
+            _("%(count)s rows have errors; nothing was imported."),
+            params={"count": len(invalid)},
+        )
+    created = 0
+    for row in checked:
+        if row.is_valid:
+            # validate_rows has checked units, uniqueness and dates for the batch.
+            collaborator = Collaborator(**row.data, status=Status.ACTIVE)
+            collaborator.clean()
+            _save_new(
+                actor=actor,
+                collaborator=collaborator,
+                coverage_areas=row.coverage_areas,
+            )
+            created += 1
+    return created

@@ -1,0 +1,492 @@
+"""Roster pages: staff manage their subtree, leaders read it, collaborators see their own."""
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from collaborators import selectors, services
+from collaborators.forms import (
+    AttendanceForm,
+    CollaboratorForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    RegulationForm,
+    RosterEventForm,
+    RosterFilterForm,
+    TrainingSessionForm,
+)
+from collaborators.models import Collaborator, Regulation, TrainingSession
+from collaborators.spreadsheets import (
+    COLUMNS,
+    read_workbook,
+    roster_workbook,
+    template_workbook,
+    validate_rows,
+)
+from dluan.xlsx import XLSX_CONTENT_TYPE
+
+PAGE_SIZE = 25
+IMPORT_SESSION_KEY = "collaborators_import"
+
+
+def _require_manager(request):
+    """Staff, leaders and admins; a collaborator is told nothing exists here."""
+    if request.user.is_collaborator:
+        raise Http404
+
+
+def _require_staff(request):
+    """Board staff and admins change the roster; leaders read it only."""
+    _require_manager(request)
+    if not request.user.is_board_staff:
+        raise PermissionDenied
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Roster -----------------------------------------------------------------------
+
+
+@login_required
+def collaborator_list(request):
+    _require_manager(request)
+    form = RosterFilterForm(request.GET or None, user=request.user)
+    queryset = selectors.collaborator_list(user=request.user, filters=form.filters())
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "collaborators/collaborator_list.html",
+        {"form": form, "page": page, "can_edit": request.user.is_board_staff},
+    )
+
+
+@login_required
+def collaborator_export(request):
+    _require_manager(request)
+    form = RosterFilterForm(request.GET or None, user=request.user)
+    queryset = selectors.collaborator_list(user=request.user, filters=form.filters())
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return _xlsx_response(roster_workbook(queryset), f"danh-sach-ctv-{stamp}.xlsx")
+
+
+@login_required
+def collaborator_create(request):
+    _require_staff(request)
+    form = CollaboratorForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        areas = list(data.pop("coverage_areas"))
+        try:
+            collaborator = services.collaborator_create(
+                actor=request.user, data=data, coverage_areas=areas
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The collaborator was added to the roster."))
+            return redirect(collaborator)
+    return render(
+        request, "collaborators/collaborator_form.html", {"form": form, "object": None}
+    )
+
+
+@login_required
+def collaborator_edit(request, pk):
+    _require_manager(request)
+    collaborator = get_object_or_404(
+        Collaborator.objects.visible_to(request.user), pk=pk
+    )
+    _require_staff(request)
+    form = CollaboratorForm(
+        request.POST or None, instance=collaborator, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        areas = list(data.pop("coverage_areas"))
+        try:
+            services.collaborator_update(
+                actor=request.user,
+                collaborator=collaborator,
+                data=data,
+                coverage_areas=areas,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(collaborator)
+    return render(
+        request,
+        "collaborators/collaborator_form.html",
+        {"form": form, "object": collaborator},
+    )
+
+
+@login_required
+def collaborator_detail(request, pk):
+    collaborator = get_object_or_404(
+        Collaborator.objects.visible_to(request.user).with_related(), pk=pk
+    )
+    history = selectors.collaborator_history(collaborator=collaborator)
+    if request.user.is_collaborator:
+        history.pop("audit_entries")
+    regulation = selectors.regulation_in_force(user=request.user)
+    return render(
+        request,
+        "collaborators/collaborator_detail.html",
+        {
+            "collaborator": collaborator,
+            "can_edit": request.user.is_board_staff,
+            "event_form": RosterEventForm() if request.user.is_board_staff else None,
+            "regulation": regulation,
+            "acknowledgement": selectors.acknowledgement_of(
+                collaborator=collaborator, regulation=regulation
+            ),
+            **history,
+        },
+    )
+
+
+@login_required
+def my_profile(request):
+    collaborator = Collaborator.objects.filter(user=request.user).first()
+    if collaborator is None:
+        raise Http404
+    return redirect(collaborator)
+
+
+@login_required
+def collaborator_event_create(request, pk):
+    _require_manager(request)
+    collaborator = get_object_or_404(
+        Collaborator.objects.visible_to(request.user), pk=pk
+    )
+    _require_staff(request)
+    form = RosterEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.roster_event_record(
+                actor=request.user, collaborator=collaborator, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The decision was recorded."))
+            return redirect(collaborator)
+    return render(
+        request,
+        "collaborators/event_form.html",
+        {"form": form, "collaborator": collaborator},
+    )
+
+
+@login_required
+def terms_ending(request):
+    _require_manager(request)
+    queryset = selectors.terms_ending(user=request.user)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "collaborators/terms_ending.html",
+        {"page": page, "days": selectors.TERM_ENDING_DAYS},
+    )
+
+
+# --- Import -----------------------------------------------------------------------
+
+
+@login_required
+def import_template(request):
+    _require_staff(request)
+    return _xlsx_response(template_workbook(), "mau-danh-sach-ctv.xlsx")
+
+
+@login_required
+def import_upload(request):
+    _require_staff(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = read_workbook(form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            # The parsed rows wait in the server-side session, never in a file.
+            token = secrets.token_urlsafe(16)
+            request.session[IMPORT_SESSION_KEY] = {
+                "token": token,
+                "rows": rows,
+                "name": form.cleaned_data["file"].name[:200],
+            }
+            return redirect("collaborators:import-preview", token=token)
+    return render(request, "collaborators/import_upload.html", {"form": form})
+
+
+@login_required
+def import_preview(request, token):
+    _require_staff(request)
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    if not pending or not secrets.compare_digest(pending["token"], token):
+        raise Http404
+    form = ImportConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.collaborator_import(
+                actor=request.user,
+                rows=pending["rows"],
+                only_valid=form.cleaned_data["mode"] == "valid",
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            del request.session[IMPORT_SESSION_KEY]
+            messages.success(
+                request,
+                _("%(count)s collaborators were imported.") % {"count": created},
+            )
+            return redirect("collaborators:collaborator-list")
+    rows = validate_rows(actor=request.user, rows=pending["rows"])
+    invalid = [row for row in rows if not row.is_valid]
+    # Rows with errors first: they are what the officer has to fix.
+    ordered = invalid + [row for row in rows if row.is_valid]
+    page = Paginator(ordered, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "collaborators/import_preview.html",
+        {
+            "page": page,
+            "name": pending["name"],
+            "total": len(rows),
+            "invalid_count": len(invalid),
+            "valid_count": len(rows) - len(invalid),
+            "columns": [str(column.label) for column in COLUMNS],
+            "token": token,
+        },
+    )
+
+
+# --- Regulation -------------------------------------------------------------------
+
+
+@login_required
+def regulation_list(request):
+    _require_manager(request)
+    regulations = (
+        Regulation.objects.visible_to(request.user)
+        .select_related("unit")
+        .order_by("-effective_date", "-pk")
+    )
+    return render(
+        request,
+        "collaborators/regulation_list.html",
+        {
+            "regulations": regulations,
+            "in_force": selectors.regulation_in_force(user=request.user),
+            "can_edit": request.user.is_board_staff,
+        },
+    )
+
+
+@login_required
+def regulation_create(request):
+    _require_staff(request)
+    form = RegulationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("upload")
+        try:
+            regulation = services.regulation_create(
+                actor=request.user, data=data, file=upload
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The regulation version was published."))
+            return redirect(regulation)
+    return render(request, "collaborators/regulation_form.html", {"form": form})
+
+
+@login_required
+def regulation_detail(request, pk):
+    regulation = get_object_or_404(
+        Regulation.objects.visible_to(request.user).select_related("unit"), pk=pk
+    )
+    in_force = selectors.regulation_in_force(user=request.user)
+    context = {
+        "regulation": regulation,
+        "is_in_force": in_force is not None and in_force.pk == regulation.pk,
+    }
+    if request.user.is_collaborator:
+        collaborator = Collaborator.objects.filter(user=request.user).first()
+        context["acknowledgement"] = selectors.acknowledgement_of(
+            collaborator=collaborator, regulation=regulation
+        )
+    else:
+        missing = selectors.not_acknowledged(user=request.user, regulation=regulation)
+        context["missing_page"] = Paginator(missing, 50).get_page(
+            request.GET.get("page")
+        )
+        context["acknowledged_count"] = regulation.acknowledgements.count()
+    return render(request, "collaborators/regulation_detail.html", context)
+
+
+@login_required
+def regulation_download(request, pk):
+    regulation = get_object_or_404(Regulation.objects.visible_to(request.user), pk=pk)
+    if not regulation.file:
+        raise Http404
+    return FileResponse(
+        regulation.file.open("rb"),
+        as_attachment=True,
+        filename=regulation.file.name.rsplit("/", 1)[-1],
+    )
+
+
+@login_required
+@require_POST
+def regulation_acknowledge(request, pk):
+    regulation = get_object_or_404(Regulation.objects.visible_to(request.user), pk=pk)
+    try:
+        services.regulation_acknowledge(user=request.user, regulation=regulation)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Thank you: your acknowledgement was recorded."))
+    return redirect("home")
+
+
+# --- Training ---------------------------------------------------------------------
+
+
+@login_required
+def training_list(request):
+    _require_manager(request)
+    page = Paginator(selectors.training_list(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "collaborators/training_list.html",
+        {"page": page, "can_edit": request.user.is_board_staff},
+    )
+
+
+@login_required
+def training_create(request):
+    _require_staff(request)
+    form = TrainingSessionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.training_session_create(
+                actor=request.user, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The training session was saved."))
+            return redirect(session)
+    return render(
+        request, "collaborators/training_form.html", {"form": form, "object": None}
+    )
+
+
+@login_required
+def training_edit(request, pk):
+    _require_manager(request)
+    session = get_object_or_404(TrainingSession.objects.visible_to(request.user), pk=pk)
+    _require_staff(request)
+    form = TrainingSessionForm(
+        request.POST or None, instance=session, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.training_session_update(
+                actor=request.user, session=session, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The training session was saved."))
+            return redirect(session)
+    return render(
+        request, "collaborators/training_form.html", {"form": form, "object": session}
+    )
+
+
+@login_required
+def training_detail(request, pk):
+    _require_manager(request)
+    session = get_object_or_404(
+        TrainingSession.objects.visible_to(request.user).select_related("unit"), pk=pk
+    )
+    attendances = (
+        session.attendances.filter(attended=True)
+        .select_related("collaborator__unit")
+        .order_by("collaborator__full_name")
+    )
+    return render(
+        request,
+        "collaborators/training_detail.html",
+        {
+            "session": session,
+            "attendances": attendances,
+            "can_edit": request.user.is_board_staff,
+        },
+    )
+
+
+@login_required
+def training_attendance(request, pk):
+    _require_manager(request)
+    session = get_object_or_404(
+        TrainingSession.objects.visible_to(request.user).select_related("unit"), pk=pk
+    )
+    _require_staff(request)
+    choices = selectors.attendance_choices(user=request.user, session=session)
+    initial = list(
+        session.attendances.filter(attended=True).values_list(
+            "collaborator_id", flat=True
+        )
+    )
+    form = AttendanceForm(
+        request.POST or None, choices=choices, initial={"collaborators": initial}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.training_attendance_set(
+                actor=request.user,
+                session=session,
+                collaborators=form.cleaned_data["collaborators"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The attendance was saved."))
+            return redirect(session)
+    return render(
+        request,
+        "collaborators/training_attendance.html",
+        {"form": form, "session": session},
+    )
