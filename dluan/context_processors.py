@@ -17,8 +17,12 @@ def navigation(request):
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = request.path.startswith(item.prefix or url)
-        entries.append({"label": item.label, "url": url, "active": active})
+        entries.append({"label": item.label, "url": url, "prefix": item.prefix or url})
+    # Only the entry whose prefix matches the most of the path is the current one.
+    matching = [e for e in entries if request.path.startswith(e["prefix"])]
+    current = max(matching, key=lambda e: len(e["prefix"]), default=None)
+    for entry in entries:
+        entry["active"] = entry is current
     return {
         "nav_entries": entries,
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count,

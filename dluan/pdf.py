@@ -14,6 +14,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
+# WeasyPrint logs each rendering step at INFO; keep the application log readable.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 FONT_SUFFIXES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff"}
 
@@ -99,7 +101,7 @@ BOARD_NAME = "BAN TUYÊN GIÁO VÀ DÂN VẬN"
 
 
 def place_name(unit) -> str:
-    """"Thị xã Hương Trà" → "Hương Trà": the place written before the date."""
+    """ "Thị xã Hương Trà" → "Hương Trà": the place written before the date."""
     name = str(unit)
     for prefix, _committee in _COMMITTEES:
         if name.startswith(prefix):

@@ -14,3 +14,19 @@ def test_anonymous_is_sent_to_login(client, db):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_navigation_marks_only_the_closest_entry_current(client_of, staff):
+    response = client_of(staff).get(reverse("meetings:document-list"))
+    current = [e["url"] for e in response.context["nav_entries"] if e["active"]]
+    assert current == [reverse("meetings:document-list")]
+
+
+def test_navigation_differs_by_role(client_of, staff, collaborator):
+    staff_urls = {e["url"] for e in client_of(staff).get("/").context["nav_entries"]}
+    ctv_urls = {
+        e["url"] for e in client_of(collaborator).get("/").context["nav_entries"]
+    }
+    assert reverse("collaborators:collaborator-list") in staff_urls
+    assert reverse("collaborators:collaborator-list") not in ctv_urls
+    assert reverse("reports:report-list") in ctv_urls
