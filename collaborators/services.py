@@ -198,6 +198,7 @@ def roster_event_record(
         collaborator.status = status_after
     collaborator.full_clean()
     collaborator.save()
+    _sync_account(collaborator)
     return RosterEvent.objects.create(
         collaborator=collaborator,
         kind=kind,
@@ -208,6 +209,17 @@ def roster_event_record(
         status_after=collaborator.status,
         created_by=actor,
     )
+
+
+def _sync_account(collaborator: Collaborator) -> None:
+    """A dismissed collaborator can no longer sign in; appointing again restores it."""
+    account = collaborator.user
+    if account is None:
+        return
+    should_be_active = collaborator.status != Collaborator.Status.DISMISSED
+    if account.is_active != should_be_active:
+        account.is_active = should_be_active
+        account.save(update_fields=["is_active"])
 
 
 @transaction.atomic

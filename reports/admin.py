@@ -93,6 +93,13 @@ class AttachmentAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(OpinionStream)
+class OpinionStreamAdmin(admin.ModelAdmin):
+    list_display = ["summary", "report", "direction", "breadth", "is_rumour"]
+    list_filter = ["direction", "is_rumour"]
+    raw_id_fields = ["report"]
+
+
 @admin.register(ReportEvent)
 class ReportEventAdmin(admin.ModelAdmin):
     list_display = ["report", "action", "actor", "created_at"]

@@ -22,4 +22,7 @@ class ReportsConfig(AppConfig):
             models.FollowUp,
             models.Direction,
         ):
-            auditlog.register(model, exclude_fields=["search_text"])
+            # Derived and bookkeeping columns would log an entry on every autosave.
+            auditlog.register(
+                model, exclude_fields=["search_text", "updated_at", "version"]
+            )

@@ -214,6 +214,12 @@ def stream_data(formset) -> list[dict]:
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Several of these forms share the report page: keep their ids apart.
+        name = type(self).__name__.removesuffix("Form").lower()
+        self.fields["version"].widget.attrs["id"] = f"id_{name}_version"
+
 
 class ReturnForm(VersionForm):
     question = forms.CharField(
@@ -384,6 +390,11 @@ class DirectionForm(forms.Form):
         label=_("Direction"), widget=forms.Textarea(attrs={"rows": 3})
     )
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        # It shares the issue page with the follow-up form, which has a due date too.
+        kwargs.setdefault("auto_id", "id_direction_%s")
+        super().__init__(*args, **kwargs)
 
 
 # --- Topics and periods ------------------------------------------------------------

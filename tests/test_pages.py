@@ -112,6 +112,6 @@ def test_every_reachable_page_is_sound_and_reading_changes_nothing(demo, usernam
         page_problems, document = _problems(url, response.content.decode())
         problems.extend(page_problems)
         queue.extend(link for link in _links(document) if link not in seen)
-    assert problems == []
+    assert problems == [], "\n".join(problems)
     assert _counts() == before, "a GET changed data"
     assert len(seen) > 3

@@ -165,3 +165,13 @@ def test_terms_ending_page_lists_the_next_60_days(client_of, staff, commune):
     )
     response = client_of(staff).get(reverse("collaborators:terms-ending"))
     assert list(response.context["page"]) == [soon]
+
+
+def test_a_dismissed_collaborator_can_no_longer_sign_in(staff, collaborator):
+    record = collaborator.collaborator
+    _record(staff, record, Kind.DISMISS, days_ago=5)
+    collaborator.refresh_from_db()
+    assert collaborator.is_active is False
+    _record(staff, record, Kind.APPOINT, term_end=TODAY + datetime.timedelta(days=730))
+    collaborator.refresh_from_db()
+    assert collaborator.is_active is True

@@ -109,7 +109,9 @@ def test_report_journey_on_a_phone(
     # A leader adds a direction.
     lanhdao = _page(browser_context, leader.username)
     lanhdao.goto(issue.get_absolute_url())
-    lanhdao.locator("#id_text").fill("Giao Công an thị xã xử lý dứt điểm trong tháng.")
+    lanhdao.locator("#id_direction_text").fill(
+        "Giao Công an thị xã xử lý dứt điểm trong tháng."
+    )
     lanhdao.locator("[data-testid=direction-save]").click()
     lanhdao.wait_for_load_state("networkidle")
     assert Direction.objects.get().author == leader

@@ -49,7 +49,6 @@ def _page_context(request, report, **bound) -> dict:
     if user.is_board_staff:
         version = {"version": report.version}
         context.update(
-            version_form=VersionForm(initial=version),
             return_form=bound.get("return_form") or ReturnForm(initial=version),
             retag_form=bound.get("retag_form")
             or RetagForm(
