@@ -8,13 +8,7 @@ from collaborators.models import Collaborator, Regulation, RosterEvent, Training
 from collaborators.selectors import RosterFilters, units_for
 from dluan.models import User
 from dluan.uploads import DOCUMENTS, check_upload
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from dluan.widgets import DateInput
 
 
 class UnitChoiceField(forms.ModelChoiceField):

@@ -22,6 +22,8 @@ class NavItem:
     order: int = 100
     # Highlights the entry on any URL starting with this prefix.
     prefix: str = ""
+    # Entries sharing a group are shown together in one drop-down menu.
+    group: str = ""
 
 
 @dataclass

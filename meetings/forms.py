@@ -7,22 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collaborators.models import Collaborator
+from dluan.widgets import DateInput, TimeInput
 from meetings.models import AgendaItem, Invitation, Meeting
 from reports.models import Issue
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
 
 
 class MeetingForm(forms.Form):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dluan.models import OrgUnit
 from dluan.uploads import ANY_ATTACHMENT, check_upload
+from dluan.widgets import DateInput
 from reports.models import (
     FollowUp,
     Issue,
@@ -18,7 +19,7 @@ from reports.models import (
 )
 from reports.selectors import coverage_areas, topic_choices
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 BLANK = [("", "—")]
 
 

@@ -33,7 +33,8 @@ def axe_violations(page) -> list[str]:
 
 def nav_links(page) -> list[str]:
     return page.eval_on_selector_all(
-        "#main-nav a.nav-link[href^='/']:not([href^='/admin'])",
+        "#main-nav a.nav-link[href^='/']:not([href^='/admin']), "
+        "#main-nav a.dropdown-item[href^='/']",
         "links => links.map(a => a.getAttribute('href'))",
     )
 

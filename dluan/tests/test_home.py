@@ -30,3 +30,12 @@ def test_navigation_differs_by_role(client_of, staff, collaborator):
     assert reverse("collaborators:collaborator-list") in staff_urls
     assert reverse("collaborators:collaborator-list") not in ctv_urls
     assert reverse("reports:report-list") in ctv_urls
+
+
+def test_catalogues_are_grouped_in_one_menu(client_of, staff):
+    menu = client_of(staff).get(reverse("reports:period-list")).context["nav_menu"]
+    groups = [entry for entry in menu if entry.get("children")]
+    assert len(groups) == 1
+    children = [child["url"] for child in groups[0]["children"]]
+    assert children == [reverse("reports:topic-list"), reverse("reports:period-list")]
+    assert groups[0]["active"]

@@ -47,7 +47,7 @@ def test_briefing_journey(
     desk.goto("/meetings/new/")
     desk.locator("#id_title").fill("Giao ban đột xuất về sạt lở bờ sông Hương")
     day = timezone.localdate() + datetime.timedelta(days=2)
-    desk.locator("#id_starts_on").fill(day.isoformat())
+    desk.locator("#id_starts_on").fill(day.strftime("%d/%m/%Y"))
     desk.locator("#id_starts_time").fill("09:00")
     desk.locator("#id_place").fill("Hội trường Thị ủy Hương Trà")
     desk.locator("#id_chair").fill("Trần Văn Hùng")

@@ -32,7 +32,7 @@ def test_report_journey_on_a_phone(
     ctv.locator("[data-testid=home-new-urgent]").click()
     ctv.locator("#id_title").fill(TITLE)
     ctv.locator("#id_area").select_option(str(commune.pk))
-    ctv.locator("#id_occurred_on").fill(timezone.localdate().isoformat())
+    ctv.locator("#id_occurred_on").fill(timezone.localdate().strftime("%d/%m/%Y"))
     ctv.locator("#id_description").fill("Khoảng 23 giờ, ba ghe hút cát không số hiệu.")
     ctv.locator("#id_streams-0-summary").fill("Người dân bức xúc, lo sạt lở bờ sông.")
     ctv.locator("#id_streams-0-direction").select_option("oppose")
@@ -99,7 +99,7 @@ def test_report_journey_on_a_phone(
     canbo.locator("#id_agency").fill("Công an thị xã Hương Trà")
     canbo.locator("#id_request").fill("Tuần tra ban đêm, xử lý ghe hút cát.")
     due = timezone.localdate() + datetime.timedelta(days=10)
-    canbo.locator("#id_due_date").fill(due.isoformat())
+    canbo.locator("#id_due_date").fill(due.strftime("%d/%m/%Y"))
     canbo.locator("[data-testid=followup-save]").click()
     canbo.wait_for_load_state("networkidle")
     assert FollowUp.objects.get().issue == issue
