@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dluan.models import OrgUnit
 from dluan.uploads import ANY_ATTACHMENT, check_upload
@@ -131,7 +132,8 @@ class StreamForm(forms.Form):
         label=_("What people say"), widget=forms.Textarea(attrs={"rows": 3})
     )
     direction = forms.ChoiceField(
-        label=_("Direction"), choices=BLANK + OpinionStream.Direction.choices
+        label=pgettext_lazy("opinion stream", "Direction"),
+        choices=BLANK + OpinionStream.Direction.choices,
     )
     breadth = forms.TypedChoiceField(
         label=_("Breadth"),
@@ -297,7 +299,7 @@ class QueueFilterForm(forms.Form):
         choices=BLANK + OpinionReport.Urgency.choices,
     )
     direction = forms.ChoiceField(
-        label=_("Direction"),
+        label=pgettext_lazy("opinion stream", "Direction"),
         required=False,
         choices=BLANK + OpinionStream.Direction.choices,
     )
@@ -388,7 +390,8 @@ class FollowUpResponseForm(forms.ModelForm):
 
 class DirectionForm(forms.Form):
     text = forms.CharField(
-        label=_("Direction"), widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("leaders", "Direction"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE)
 

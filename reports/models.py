@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from collaborators.models import Collaborator
 from dluan.models import OrgUnit
@@ -135,7 +136,7 @@ class OpinionReport(models.Model):
 
     class Kind(models.TextChoices):
         PERIODIC = "periodic", _("Periodic")
-        URGENT = "urgent", _("Urgent")
+        URGENT = "urgent", pgettext_lazy("report kind", "Urgent")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -325,9 +326,9 @@ class OpinionStream(models.Model):
         OVERWHELMING = 5, _("Overwhelming majority")
 
     class Intensity(models.IntegerChoices):
-        LOW = 1, _("Low")
-        MEDIUM = 2, _("Medium")
-        HIGH = 3, _("High")
+        LOW = 1, pgettext_lazy("intensity", "Low")
+        MEDIUM = 2, pgettext_lazy("intensity", "Medium")
+        HIGH = 3, pgettext_lazy("intensity", "High")
 
     class SocialGroup(models.TextChoices):
         OFFICIALS = "officials", _("Officials and civil servants")
@@ -355,7 +356,10 @@ class OpinionStream(models.Model):
     summary = models.TextField(_("what people say"))
     # Blank only while the report is a draft; submitting requires both.
     direction = models.CharField(
-        _("direction"), max_length=20, choices=Direction.choices, blank=True
+        pgettext_lazy("opinion stream", "direction"),
+        max_length=20,
+        choices=Direction.choices,
+        blank=True,
     )
     breadth = models.PositiveSmallIntegerField(
         _("breadth"), choices=Breadth.choices, null=True, blank=True
@@ -618,15 +622,15 @@ class Direction(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    text = models.TextField(_("direction"))
+    text = models.TextField(pgettext_lazy("leaders", "direction"))
     due_date = models.DateField(_("due date"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = DirectionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("direction")
-        verbose_name_plural = _("directions")
+        verbose_name = pgettext_lazy("leaders", "direction")
+        verbose_name_plural = pgettext_lazy("leaders", "directions")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
