@@ -1,17 +1,17 @@
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dluan.registry import COLLABORATORS, MANAGERS, NavItem
 
 NAV = [
     NavItem(
-        _("Collaborators"),
+        pgettext_lazy("navigation", "Collaborators"),
         "collaborators:collaborator-list",
         MANAGERS,
         order=10,
         prefix="/collaborators/",
     ),
     NavItem(
-        _("My profile"),
+        pgettext_lazy("navigation", "My profile"),
         "collaborators:my-profile",
         COLLABORATORS,
         order=90,

@@ -1,11 +1,16 @@
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dluan.registry import EVERYONE, NavItem
 
 NAV = [
-    NavItem(_("Briefings"), "meetings:meeting-list", EVERYONE, order=40),
     NavItem(
-        _("Reference documents"),
+        pgettext_lazy("navigation", "Briefings"),
+        "meetings:meeting-list",
+        EVERYONE,
+        order=40,
+    ),
+    NavItem(
+        pgettext_lazy("navigation", "Reference documents"),
         "meetings:document-list",
         EVERYONE,
         order=45,

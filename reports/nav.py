@@ -1,25 +1,42 @@
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dluan.registry import COLLABORATORS, MANAGERS, STAFF, NavItem
 
 NAV = [
-    NavItem(_("My reports"), "reports:report-list", COLLABORATORS, 20, "/reports/"),
-    NavItem(_("Review queue"), "reports:report-queue", MANAGERS, 20),
-    NavItem(_("Issues"), "reports:issue-list", MANAGERS, 30, "/reports/issues/"),
     NavItem(
-        _("Topics"),
+        pgettext_lazy("navigation", "My reports"),
+        "reports:report-list",
+        COLLABORATORS,
+        20,
+        "/reports/",
+    ),
+    NavItem(
+        pgettext_lazy("navigation", "Review queue"),
+        "reports:report-queue",
+        MANAGERS,
+        20,
+    ),
+    NavItem(
+        pgettext_lazy("navigation", "Issues"),
+        "reports:issue-list",
+        MANAGERS,
+        30,
+        "/reports/issues/",
+    ),
+    NavItem(
+        pgettext_lazy("navigation", "Topics"),
         "reports:topic-list",
         STAFF,
         80,
         "/reports/topics/",
-        _("Catalogues"),
+        pgettext_lazy("navigation", "Catalogues"),
     ),
     NavItem(
-        _("Reporting periods"),
+        pgettext_lazy("navigation", "Reporting periods"),
         "reports:period-list",
         MANAGERS,
         81,
         "/reports/periods/",
-        _("Catalogues"),
+        pgettext_lazy("navigation", "Catalogues"),
     ),
 ]
