@@ -5,6 +5,8 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django import db
 
 from dluan.celery import app
 from dluan.models import Notification
@@ -24,10 +26,22 @@ def real_broker():
     _reset_pools()
     with app.connection_for_write() as conn:
         conn.default_channel.client.flushdb()  # a dedicated database number in CI
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
+    # The worker thread opens its own database connection: close it after each task
+    # so that the test database can be dropped at the end of the run.
+    task_postrun.connect(_close_connection)
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=10
+        ):
+            yield
+    finally:
+        task_postrun.disconnect(_close_connection)
     app.conf.broker_url, app.conf.task_always_eager = saved
     _reset_pools()
+
+
+def _close_connection(**kwargs):
+    db.connection.close()
 
 
 def _reset_pools():
