@@ -1,5 +1,6 @@
 from importlib import import_module
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -25,6 +26,9 @@ class Command(BaseCommand):
         if options["if_empty"] and User.objects.exists():
             self.stdout.write("Accounts exist already; demo data not loaded again.")
             return
+        # The demo's people and addresses are fictional: their notifications are
+        # kept in the app but not e-mailed.
+        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
         with transaction.atomic():
             ctx = demo.seed(stdout=self.stdout)
             for app in PRODUCT_APPS:
