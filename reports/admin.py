@@ -42,7 +42,14 @@ class OpinionStreamInline(admin.StackedInline):
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 0
-    readonly_fields = ["original_name", "content_type", "size", "uploaded_by"]
+    readonly_fields = [
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "removed_at",
+        "removed_by",
+    ]
     fields = readonly_fields
     can_delete = False
 
@@ -86,8 +93,15 @@ class OpinionReportAdmin(admin.ModelAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
-    list_display = ["original_name", "report", "content_type", "size", "uploaded_at"]
-    raw_id_fields = ["report", "uploaded_by"]
+    list_display = [
+        "original_name",
+        "report",
+        "content_type",
+        "size",
+        "uploaded_at",
+        "removed_at",
+    ]
+    raw_id_fields = ["report", "uploaded_by", "removed_by"]
 
     def has_delete_permission(self, request, obj=None):
         return False

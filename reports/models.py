@@ -397,6 +397,10 @@ class AttachmentQuerySet(ScopedQuerySet):
     unit_path_lookup = "report__unit__path"
     owner_lookup = "report__author__user"
 
+    def present(self):
+        """Attachments the author has not removed: the ones a report shows."""
+        return self.filter(removed_at__isnull=True)
+
 
 class Attachment(models.Model):
     """A file attached to a report, stored outside the static root."""
@@ -412,6 +416,15 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Removing keeps the row and the file: staff still see what was sent.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = AttachmentQuerySet.as_manager()
 
@@ -419,9 +432,20 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True, removed_by__isnull=True)
+                | Q(removed_at__isnull=False, removed_by__isnull=False),
+                name="%(app_label)s_%(class)s_removed_by_whom",
+            ),
+        ]
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
 
 class ReportEventQuerySet(ScopedQuerySet):
@@ -443,6 +467,7 @@ class ReportEvent(models.Model):
         RATED = "rated", _("Quality rated")
         LINKED = "linked", _("Added to an issue")
         UNLINKED = "unlinked", _("Removed from an issue")
+        ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
         ARCHIVED = "archived", _("Archived")
 
     report = models.ForeignKey(

@@ -212,6 +212,26 @@ def issue_direction_mix(issue) -> dict:
     return {"labels": labels, "datasets": datasets, "rows": rows}
 
 
+ISSUE_SEARCH_LIMIT = 20
+
+
+def issue_link_candidates(user, issue, query: str) -> list[OpinionReport]:
+    """Reports matching ``query`` that staff may add to ``issue``, one query.
+
+    Only submitted or accepted reports can join an issue; one more row than the
+    limit is read so the page can say there are more without counting them.
+    """
+    queryset = (
+        OpinionReport.objects.visible_to(user)
+        .live()
+        .filter(status__in=[Status.SUBMITTED, Status.ACCEPTED])
+        .exclude(issue=issue)
+        .select_related("author", "area", "issue")
+        .order_by("-submitted_at", "-pk")
+    )
+    return list(search(queryset, query)[: ISSUE_SEARCH_LIMIT + 1])
+
+
 def linkable_issues(user):
     return Issue.objects.visible_to(user).open().order_by("-last_seen", "-pk")
 

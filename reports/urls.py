@@ -29,10 +29,20 @@ urlpatterns = [
         filing.attachment_download,
         name="attachment-download",
     ),
+    path(
+        "attachments/<int:pk>/remove/",
+        filing.attachment_remove,
+        name="attachment-remove",
+    ),
     path("issues/", issues.issue_list, name="issue-list"),
     path("issues/new/", issues.issue_create, name="issue-create"),
     path("issues/<int:pk>/", issues.issue_detail, name="issue-detail"),
     path("issues/<int:pk>/edit/", issues.issue_edit, name="issue-edit"),
+    path(
+        "issues/<int:pk>/reports/<int:report_pk>/link/",
+        issues.issue_report_link,
+        name="issue-report-link",
+    ),
     path(
         "issues/<int:pk>/reports/<int:report_pk>/unlink/",
         issues.issue_report_unlink,

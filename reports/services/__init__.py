@@ -3,6 +3,7 @@
 from .base import ConflictError
 from .filing import (
     BalancePromptRequired,
+    attachment_remove,
     attachments_add,
     report_save_draft,
     report_submit,
@@ -40,6 +41,7 @@ from .review import (
 __all__ = [
     "BalancePromptRequired",
     "ConflictError",
+    "attachment_remove",
     "attachments_add",
     "direction_create",
     "focus_topics_set",

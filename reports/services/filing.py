@@ -107,6 +107,35 @@ def attachments_add(
 
 
 @transaction.atomic
+def attachment_remove(*, attachment: Attachment, user: User) -> Attachment:
+    """The author takes a file off their draft or returned report; the file is kept."""
+    report = lock_report(attachment.report, None)
+    if report.author.user_id != user.pk:
+        raise ValidationError(_("This is not your report."), code="owner")
+    if not report.is_editable_by_author:
+        raise ValidationError(
+            _("This report has been submitted and can no longer be changed."),
+            code="locked",
+        )
+    attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+    if attachment.is_removed:
+        return attachment
+    attachment.removed_at = timezone.now()
+    attachment.removed_by = user
+    attachment.save(update_fields=["removed_at", "removed_by"])
+    report.version += 1
+    report.save(update_fields=["version", "updated_at"])
+    record_event(
+        report=report,
+        actor=user,
+        action=ReportEvent.Action.ATTACHMENT_REMOVED,
+        from_status=report.status,
+        note=attachment.original_name,
+    )
+    return attachment
+
+
+@transaction.atomic
 def report_save_draft(
     *,
     author: Collaborator,

@@ -127,6 +127,7 @@ def report_link_issue(
         )
     if report.issue_id == issue.pk:
         return report
+    previous = report.issue
     report.issue = issue
     report.version += 1
     report.save()
@@ -138,6 +139,9 @@ def report_link_issue(
         note=issue.title,
     )
     issue_refresh_seen(issue=issue)
+    if previous is not None:
+        # Moved from another issue: that one's first and last seen change too.
+        issue_refresh_seen(issue=previous)
     return report
 
 

@@ -142,7 +142,7 @@ def _report_form(request, report):
             "instance": instance,
             "question": question,
             "balance_prompt": balance_prompt,
-            "attachments": list(report.attachments.all()) if report else [],
+            "attachments": list(report.attachments.present()) if report else [],
             "focus_topics": selectors.focus_topics_for(collaborator.unit),
         },
     )
@@ -223,8 +223,34 @@ def report_archive(request, pk):
 
 
 @login_required
+@require_POST
+def attachment_remove(request, pk):
+    """The author takes a file off their draft or returned report."""
+    require_collaborator(request.user)
+    attachment = get_object_or_404(
+        Attachment.objects.visible_to(request.user).present().select_related("report"),
+        pk=pk,
+    )
+    try:
+        services.attachment_remove(attachment=attachment, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("reports:report-detail", pk=attachment.report_id)
+    messages.success(
+        request,
+        _("%(name)s was removed from the report.") % {"name": attachment.original_name},
+    )
+    return redirect("reports:report-edit", pk=attachment.report_id)
+
+
+@login_required
 def attachment_download(request, pk):
-    attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
+    queryset = Attachment.objects.visible_to(request.user)
+    if not request.user.is_manager:
+        # A removed file stays on record for the board, not for collaborators.
+        queryset = queryset.present()
+    attachment = get_object_or_404(queryset, pk=pk)
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -6,10 +6,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dluan.search import search
+from dluan.search import fold, search
 from reports import selectors, services
 from reports.forms import (
     DirectionForm,
@@ -110,10 +112,28 @@ def _page(request, issue, status=200, **bound):
                 edit_form=bound.get("edit_form")
                 or IssueEditForm(instance=issue, initial={"version": issue.version}),
                 followup_form=bound.get("followup_form") or FollowUpForm(),
+                can_link=_is_open(issue),
             )
+            if context["can_link"]:
+                context.update(_link_search(request, issue))
         if context["can_direct"]:
             context["direction_form"] = bound.get("direction_form") or DirectionForm()
     return render(request, "reports/issue_detail.html", context, status=status)
+
+
+def _is_open(issue) -> bool:
+    # As on the report page: reports join open issues only.
+    return issue.status not in {Issue.Status.RESOLVED, Issue.Status.CLOSED}
+
+
+def _link_search(request, issue) -> dict:
+    """The issue page's search for reports to add; no query, no database work."""
+    query = request.GET.get("q", "").strip()[:200]
+    if not fold(query):
+        return {"q": query, "candidates": None}
+    found = selectors.issue_link_candidates(request.user, issue, query)
+    limit = selectors.ISSUE_SEARCH_LIMIT
+    return {"q": query, "candidates": found[:limit], "more": len(found) > limit}
 
 
 @login_required
@@ -149,6 +169,30 @@ def issue_edit(request, pk):
     else:
         messages.success(request, _("Issue saved."))
     return redirect("reports:issue-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def issue_report_link(request, pk, report_pk):
+    require_staff(request.user)
+    issue = get_object_or_404(Issue.objects.visible_to(request.user), pk=pk)
+    report = get_object_or_404(
+        OpinionReport.objects.visible_to(request.user).live(), pk=report_pk
+    )
+    if not _is_open(issue):
+        messages.error(request, _("Reports can be added to open issues only."))
+    else:
+        try:
+            services.report_link_issue(report=report, issue=issue, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Report added to the issue."))
+    url = reverse("reports:issue-detail", args=[pk])
+    query = request.POST.get("q", "").strip()[:200]
+    # Back to the same search, so several reports can be added in a row.
+    return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
 
 
 @login_required

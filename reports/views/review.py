@@ -38,10 +38,15 @@ def report_queue(request):
 
 def _page_context(request, report, **bound) -> dict:
     user = request.user
+    attachments = list(report.attachments.all())
     context = {
         "report": report,
         "streams": list(report.streams.all()),
-        "attachments": list(report.attachments.all()),
+        "attachments": [a for a in attachments if not a.is_removed],
+        # The board keeps sight of files the author took off; the author does not.
+        "removed_attachments": (
+            [a for a in attachments if a.is_removed] if user.is_manager else []
+        ),
         "events": list(report.events.all()),
         "question": selectors.last_question(report),
         "can_review": user.is_board_staff,
