@@ -24,3 +24,7 @@ LANGUAGE_CODE = "vi"
 # Static files straight from the finders: no collectstatic before the tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# No persistent connections: the live server's request threads must not keep a
+# session open, or the test database cannot be dropped at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

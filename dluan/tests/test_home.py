@@ -39,3 +39,17 @@ def test_catalogues_are_grouped_in_one_menu(client_of, staff):
     children = [child["url"] for child in groups[0]["children"]]
     assert children == [reverse("reports:topic-list"), reverse("reports:period-list")]
     assert groups[0]["active"]
+
+
+def test_seeding_the_demo_emails_nobody_and_leaves_delivery_as_it_was(
+    transactional_db, settings, mailoutbox
+):
+    from django.core.management import call_command
+
+    from dluan.models import Notification
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Notification.objects.exists()
+    assert mailoutbox == []
+    assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"

@@ -28,7 +28,19 @@ class Command(BaseCommand):
             return
         # The demo's people and addresses are fictional: their notifications are
         # kept in the app but not e-mailed.
+        backend = settings.EMAIL_BACKEND
         settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+        try:
+            self._seed()
+        finally:
+            settings.EMAIL_BACKEND = backend
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        self.stdout.write(
+            f"Demo logins (password {demo.DEMO_PASSWORD}): "
+            "admin, canbo, lanhdao, ctv01 … ctv20"
+        )
+
+    def _seed(self):
         with transaction.atomic():
             ctx = demo.seed(stdout=self.stdout)
             for app in PRODUCT_APPS:
@@ -40,8 +52,3 @@ class Command(BaseCommand):
                     continue
                 self.stdout.write(f"Seeding {app}…")
                 module.seed(ctx)
-        self.stdout.write(self.style.SUCCESS("Demo data ready."))
-        self.stdout.write(
-            f"Demo logins (password {demo.DEMO_PASSWORD}): "
-            "admin, canbo, lanhdao, ctv01 … ctv20"
-        )
