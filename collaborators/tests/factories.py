@@ -3,6 +3,7 @@ import datetime
 import factory
 
 from collaborators.models import Collaborator, Regulation, TrainingSession
+from dluan.models import User
 from dluan.tests.factories import OrgUnitFactory, UserFactory
 
 
@@ -16,6 +17,16 @@ class CollaboratorFactory(factory.django.DjangoModelFactory):
     phone = factory.Sequence(lambda n: f"0914{n:06d}")
     unit = factory.SubFactory(OrgUnitFactory)
     occupation = "giáo viên"
+
+    class Params:
+        # A collaborator who files online: with a sign-in account in the same unit.
+        with_account = factory.Trait(
+            user=factory.LazyAttribute(
+                lambda o: UserFactory(
+                    role=User.Role.COLLABORATOR, org_unit=o.unit, full_name=o.full_name
+                )
+            )
+        )
 
 
 class RegulationFactory(factory.django.DjangoModelFactory):

@@ -4,8 +4,7 @@ import factory
 from django.utils import timezone
 
 from collaborators.models import Collaborator
-from dluan.models import User
-from dluan.tests.factories import UserFactory
+from collaborators.tests.factories import CollaboratorFactory as BaseCollaboratorFactory
 from meetings.models import Invitation, Meeting, ReferenceDocument
 from reports.models import Issue, OpinionReport, ReportingPeriod
 
@@ -17,18 +16,11 @@ def in_days(days: int, hour: int = 8) -> datetime.datetime:
     )
 
 
-class CollaboratorFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Collaborator
+class CollaboratorFactory(BaseCollaboratorFactory):
+    """Meetings invite people who sign in: every collaborator here has an account."""
 
-    full_name = factory.Sequence(lambda n: f"Nguyễn Thị Đào {n:03d}")
     gender = Collaborator.Gender.FEMALE
-    unit = None
-    user = factory.LazyAttribute(
-        lambda o: UserFactory(
-            role=User.Role.COLLABORATOR, org_unit=o.unit, full_name=o.full_name
-        )
-    )
+    with_account = True
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):
