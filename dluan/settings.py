@@ -144,8 +144,10 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Celery: with no broker configured, tasks run inline in the web process.
-CELERY_BROKER_URL = env_redis_url("CELERY_BROKER_URL") or env_redis_url("REDIS_URL")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+_BROKER = env_redis_url("CELERY_BROKER_URL") or env_redis_url("REDIS_URL")
+CELERY_TASK_ALWAYS_EAGER = not _BROKER
+# Inline tasks still pass through a producer: an in-memory one connects nowhere.
+CELERY_BROKER_URL = _BROKER or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_TIME_LIMIT = 30 * 60  # below the visibility timeout

@@ -7,7 +7,7 @@ from django.urls import reverse
 def test_healthz_answers_ok_when_the_database_answers_and_tasks_run_inline(
     client, db, settings
 ):
-    settings.CELERY_BROKER_URL = ""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "broker": "inline"}
@@ -16,6 +16,7 @@ def test_healthz_answers_ok_when_the_database_answers_and_tasks_run_inline(
 def test_healthz_is_503_when_the_configured_broker_does_not_answer(
     client, db, settings
 ):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
@@ -26,6 +27,7 @@ def test_healthz_is_503_when_the_configured_broker_does_not_answer(
 @pytest.mark.broker
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
 def test_healthz_reports_the_real_broker(client, db, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = os.environ["REDIS_URL"]
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
