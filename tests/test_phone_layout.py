@@ -1,0 +1,59 @@
+"""Every page staff and collaborators can reach fits a 360-pixel phone screen: wide
+tables scroll inside their box, the page itself never scrolls sideways."""
+
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.core.management import call_command
+
+from conftest import PHONE, browser_login
+
+SKIP = ("/admin/", "/static/", "/i18n/", "/logout/")
+MAX_PAGES = 60
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def same_site_links(page) -> list[str]:
+    hrefs = page.eval_on_selector_all(
+        "a[href]", "as => as.map(a => a.getAttribute('href'))"
+    )
+    links = []
+    for href in hrefs:
+        href = urldefrag(href)[0]
+        parts = urlsplit(href)
+        if (
+            parts.scheme
+            or parts.netloc
+            or not href.startswith("/")
+            or href.startswith(SKIP)
+        ):
+            continue
+        links.append(href)
+    return links
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("username", ["canbo", "lanhdao", "ctv01"])
+def test_no_page_is_wider_than_a_phone(demo, browser_context, username):
+    page = browser_context(PHONE).new_page()
+    browser_login(page, username)
+    queue, seen, too_wide = ["/"], set(), []
+    while queue and len(seen) < MAX_PAGES:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = page.request.head(url)
+        if "text/html" not in response.headers.get("content-type", ""):
+            continue
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide.append(f"{url}: {width}px")
+        queue.extend(link for link in same_site_links(page) if link not in seen)
+    assert too_wide == [], "\n".join(too_wide)
+    assert len(seen) > 10
