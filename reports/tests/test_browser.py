@@ -135,3 +135,57 @@ def test_report_journey_on_a_phone(
     screenshot(ctv, "reports-06-collaborator-sees-outcome")
     overflow = ctv.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert overflow is False
+
+
+def test_photo_removed_from_a_draft_and_report_linked_from_the_issue_page(
+    browser_context, live_server, collaborator, other_collaborator, staff, town
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports.models import Attachment
+    from reports.tests.factories import (
+        IssueFactory,
+        OpinionReportFactory,
+        OpinionStreamFactory,
+    )
+
+    # A collaborator takes a photo back off a draft, on a phone.
+    draft = OpinionReportFactory(
+        author=collaborator.collaborator,
+        status=OpinionReport.Status.DRAFT,
+        submitted_at=None,
+    )
+    OpinionStreamFactory(report=draft)
+    photo = Attachment.objects.create(
+        report=draft,
+        file=SimpleUploadedFile("nham-anh.jpg", jpeg_with_gps().read()),
+        original_name="nham-anh.jpg",
+        content_type="image/jpeg",
+        size=100,
+        uploaded_by=collaborator,
+    )
+    ctv = _page(browser_context, collaborator.username)
+    ctv.goto(f"/reports/{draft.pk}/edit/")
+    ctv.locator(f"[data-testid=remove-attachment-{photo.pk}]").click()
+    ctv.wait_for_load_state("networkidle")
+    photo.refresh_from_db()
+    assert photo.removed_at is not None and photo.removed_by == collaborator
+    ctv.goto(f"/reports/{draft.pk}/edit/")
+    assert ctv.locator(f"[data-testid=remove-attachment-{photo.pk}]").count() == 0
+
+    # Staff find another commune's report by typing without diacritics and link it.
+    issue = IssueFactory(unit=town, created_by=staff, title="Sạt lở bờ sông Hương")
+    found = OpinionReportFactory(
+        author=other_collaborator.collaborator, title="Sạt lở bờ sông ở Hương Toàn"
+    )
+    canbo = _page(browser_context, staff.username)
+    canbo.goto(issue.get_absolute_url())
+    canbo.locator("[data-testid=report-search]").fill("sat lo bo song")
+    canbo.locator("[data-testid=report-search-submit]").click()
+    canbo.locator(f"[data-testid=link-report-{found.pk}]").click()
+    canbo.wait_for_load_state("networkidle")
+    found.refresh_from_db()
+    assert found.issue == issue
+    listed = canbo.locator("[data-testid=issue-reports] li", has_text=found.title)
+    assert listed.count() == 1
+    screenshot(canbo, "reports-07-staff-links-from-issue-page")
