@@ -36,13 +36,18 @@ def notification_list(request):
     return render(request, "dluan/notifications.html", {"page": page})
 
 
+def _row_ids(values: list[str]) -> list[int]:
+    """The values that can be primary keys; anything else is ignored."""
+    return [int(v) for v in values if v.isdecimal() and 0 < int(v) < 2**63]
+
+
 @login_required
 @require_POST
 def notification_read(request):
     ids = request.POST.getlist("id")
     count = notification_mark_read(
         user=request.user,
-        notification_ids=[int(pk) for pk in ids if pk.isdigit()] if ids else None,
+        notification_ids=_row_ids(ids) if ids else None,
     )
     if count:
         messages.success(request, _("Notifications marked as read."))

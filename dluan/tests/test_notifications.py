@@ -80,3 +80,13 @@ def test_notification_list_query_count_does_not_grow(
     client = client_of(staff)
     with django_assert_num_queries(6):
         client.get(reverse("notifications"))
+
+
+def test_marking_read_ignores_ids_that_are_not_numbers(client_of, staff):
+    mine = Notification.objects.create(recipient=staff, title="Của cán bộ")
+    response = client_of(staff).post(
+        reverse("notifications-read"), {"id": ["²", "abc", str(10**30)]}
+    )
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.read_at is None
