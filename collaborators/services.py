@@ -336,9 +336,18 @@ def collaborator_import(*, actor: User, rows: list[list], only_valid: bool) -> i
     created = 0
     for row in checked:
         if row.is_valid:
-            # validate_rows has checked units, uniqueness and dates for the batch.
             collaborator = Collaborator(**row.data, status=Status.ACTIVE)
-            collaborator.clean()
+            # validate_rows has found the units and checked uniqueness for the
+            # whole batch; the fields' own limits (lengths, digits) are checked here.
+            try:
+                collaborator.full_clean(
+                    exclude=["unit"], validate_unique=False, validate_constraints=False
+                )
+            except ValidationError as error:
+                raise ValidationError(
+                    _("Row %(number)s: %(errors)s"),
+                    params={"number": row.number, "errors": " ".join(error.messages)},
+                ) from None
             _save_new(
                 actor=actor,
                 collaborator=collaborator,

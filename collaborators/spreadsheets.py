@@ -20,6 +20,8 @@ from dluan.search import fold, nfc
 from dluan.xlsx import build_workbook, read_rows
 
 MAX_IMPORT_ROWS = 5000
+# Collaborator.monthly_allowance holds 12 digits.
+MAX_ALLOWANCE = Decimal(10) ** 12
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,35 @@ def _bool(value, label, errors):
     return False
 
 
+def _allowance(value, label, errors) -> Decimal | None:
+    """Whole đồng, at least 0 and fitting the column's 12 digits."""
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        amount = Decimal(text.replace(".", "").replace(",", ""))
+    except InvalidOperation:
+        amount = None
+    if (
+        amount is None
+        or not amount.is_finite()
+        or amount < 0
+        or amount != amount.to_integral_value()
+    ):
+        errors.append(
+            gettext("%(column)s: “%(value)s” is not an amount.")
+            % {"column": label, "value": text}
+        )
+        return None
+    if amount >= MAX_ALLOWANCE:
+        errors.append(
+            gettext("%(column)s: “%(value)s” is too large for an allowance.")
+            % {"column": label, "value": text}
+        )
+        return None
+    return amount.quantize(Decimal(1))
+
+
 class UnitIndex:
     """Units of the actor's subtree by folded name; a name used twice is ambiguous."""
 
@@ -226,7 +257,7 @@ def validate_rows(*, actor: User, rows: list[list]) -> list[ImportRow]:
                 )
         birth_year = _text(values["birth_year"])
         if birth_year:
-            if not birth_year.isdigit():
+            if not birth_year.isdecimal():
                 errors.append(
                     gettext("%(column)s: “%(value)s” is not a year.")
                     % {"column": labels["birth_year"], "value": birth_year}
@@ -278,21 +309,9 @@ def validate_rows(*, actor: User, rows: list[list]) -> list[ImportRow]:
             and data["term_end"] < data["term_start"]
         ):
             errors.append(gettext("The term ends before it starts."))
-        allowance = _text(values["monthly_allowance"]).replace(".", "").replace(",", "")
-        if allowance:
-            try:
-                data["monthly_allowance"] = Decimal(allowance)
-                if data["monthly_allowance"] < 0:
-                    raise InvalidOperation
-            except InvalidOperation:
-                errors.append(
-                    gettext("%(column)s: “%(value)s” is not an amount.")
-                    % {
-                        "column": labels["monthly_allowance"],
-                        "value": _text(values["monthly_allowance"]),
-                    }
-                )
-                data["monthly_allowance"] = None
+        data["monthly_allowance"] = _allowance(
+            values["monthly_allowance"], labels["monthly_allowance"], errors
+        )
         result.append(row)
     _check_duplicates(result, labels)
     return result

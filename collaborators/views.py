@@ -157,6 +157,8 @@ def collaborator_detail(request, pk):
         {
             "collaborator": collaborator,
             "can_edit": request.user.is_board_staff,
+            # The notes are the board's own; the collaborator does not read them.
+            "show_notes": request.user.is_manager,
             "event_form": RosterEventForm() if request.user.is_board_staff else None,
             "regulation": regulation,
             "acknowledgement": selectors.acknowledgement_of(
@@ -347,7 +349,9 @@ def regulation_detail(request, pk):
         context["missing_page"] = Paginator(missing, 50).get_page(
             request.GET.get("page")
         )
-        context["acknowledged_count"] = regulation.acknowledgements.count()
+        context["acknowledged_count"] = regulation.acknowledgements.filter(
+            collaborator__in=Collaborator.objects.visible_to(request.user)
+        ).count()
     return render(request, "collaborators/regulation_detail.html", context)
 
 

@@ -207,6 +207,10 @@ class Invitation(models.Model):
 class AgendaItemQuerySet(ScopedQuerySet):
     unit_path_lookup = "meeting__unit__path"
 
+    def current(self):
+        """The items on the agenda: a dropped item stays on record, off the agenda."""
+        return self.filter(dropped_at__isnull=True)
+
 
 class AgendaItem(models.Model):
     """One point of a meeting's agenda (nội dung giao ban)."""
@@ -235,6 +239,8 @@ class AgendaItem(models.Model):
     source = models.CharField(
         _("source"), max_length=20, choices=Source.choices, default=Source.MANUAL
     )
+    # Dropping an item keeps the row for the record.
+    dropped_at = models.DateTimeField(_("dropped at"), null=True, blank=True)
 
     objects = AgendaItemQuerySet.as_manager()
 

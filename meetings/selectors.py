@@ -53,7 +53,9 @@ def meeting_invitations(meeting: Meeting):
 def meeting_detail(meeting: Meeting) -> dict:
     """Everything the meeting page shows, in a fixed number of queries."""
     agenda = list(
-        meeting.agenda_items.select_related("issue").prefetch_related(
+        meeting.agenda_items.current()
+        .select_related("issue")
+        .prefetch_related(
             Prefetch("reports", queryset=OpinionReport.objects.select_related("author"))
         )
     )

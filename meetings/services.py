@@ -29,10 +29,31 @@ from reports.services import followup_create
 PERIODIC_DEFAULT_HOUR = 8
 
 
+# How far ahead a meeting may be dated; a later date is a typing slip.
+MAX_YEARS_AHEAD = 2
+
+
 def _check_not_past(starts_at: datetime.datetime) -> None:
     if starts_at < timezone.now():
         raise ValidationError(
             {"starts_on": _("A planned meeting cannot be dated in the past.")}
+        )
+
+
+def _check_not_too_far(starts_at: datetime.datetime) -> None:
+    today = timezone.localdate()
+    try:
+        limit = today.replace(year=today.year + MAX_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        limit = today.replace(year=today.year + MAX_YEARS_AHEAD, day=28)
+    if timezone.localdate(starts_at) > limit:
+        raise ValidationError(
+            {
+                "starts_on": _(
+                    "A meeting cannot be dated more than %(years)s years ahead."
+                )
+                % {"years": MAX_YEARS_AHEAD}
+            }
         )
 
 
@@ -65,6 +86,7 @@ def meeting_schedule(
     if user.org_unit_id is None:
         raise ValidationError(_("Your account belongs to no unit."))
     _check_not_past(starts_at)
+    _check_not_too_far(starts_at)
     period = None
     if kind == Meeting.Kind.PERIODIC:
         period = ReportingPeriod.objects.containing(timezone.localdate(starts_at))
@@ -107,6 +129,7 @@ def meeting_update(
         raise ValidationError(_("A cancelled meeting cannot be changed."))
     if meeting.is_planned:
         _check_not_past(starts_at)
+    _check_not_too_far(starts_at)
     day = timezone.localdate(starts_at)
     if meeting.period_id and not meeting.period.start <= day <= meeting.period.end:
         raise ValidationError(
@@ -278,20 +301,29 @@ def _check_open(meeting: Meeting) -> None:
         raise ValidationError(_("A cancelled meeting cannot be changed."))
 
 
+def _check_agenda_open(meeting: Meeting) -> Meeting:
+    """The meeting, locked, if its agenda may still change; a held one's may not."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.is_planned:
+        raise ValidationError(
+            _("The agenda can change only while a meeting is planned.")
+        )
+    return meeting
+
+
 def _next_position(meeting: Meeting) -> int:
-    top = meeting.agenda_items.aggregate(top=Max("position"))["top"]
+    top = meeting.agenda_items.current().aggregate(top=Max("position"))["top"]
     return 0 if top is None else top + 1
 
 
 @transaction.atomic
 def agenda_accept_proposal(*, meeting: Meeting, user: User) -> list[AgendaItem]:
     """Add the proposed items not yet on the agenda, in the proposed order."""
-    _check_open(meeting)
+    meeting = _check_agenda_open(meeting)
     position = _next_position(meeting)
-    present_issues = set(
-        meeting.agenda_items.exclude(issue=None).values_list("issue_id", flat=True)
-    )
-    present_titles = set(meeting.agenda_items.values_list("title", flat=True))
+    agenda = meeting.agenda_items.current()
+    present_issues = set(agenda.exclude(issue=None).values_list("issue_id", flat=True))
+    present_titles = set(agenda.values_list("title", flat=True))
     created = []
     for proposal in agenda_proposal(meeting):
         if proposal.issue is not None and proposal.issue.pk in present_issues:
@@ -317,7 +349,7 @@ def agenda_item_add(
     *, meeting: Meeting, user: User, title: str, note: str = "", issue: Issue = None
 ) -> AgendaItem:
     """Add an item at the end of the agenda."""
-    _check_open(meeting)
+    meeting = _check_agenda_open(meeting)
     return AgendaItem.objects.create(
         meeting=meeting,
         position=_next_position(meeting),
@@ -331,11 +363,13 @@ def agenda_item_add(
 @transaction.atomic
 def agenda_item_move(*, item: AgendaItem, user: User, direction: str) -> None:
     """Swap an item with its neighbour above ("up") or below ("down")."""
-    _check_open(item.meeting)
+    meeting = _check_agenda_open(item.meeting)
     items = list(
-        item.meeting.agenda_items.select_for_update().order_by("position", "pk")
+        meeting.agenda_items.current().select_for_update().order_by("position", "pk")
     )
-    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    index = next((i for i, other in enumerate(items) if other.pk == item.pk), None)
+    if index is None:
+        raise ValidationError(_("This item is no longer on the agenda."))
     target = index - 1 if direction == "up" else index + 1
     if direction not in {"up", "down"} or not 0 <= target < len(items):
         return
@@ -348,9 +382,13 @@ def agenda_item_move(*, item: AgendaItem, user: User, direction: str) -> None:
 
 @transaction.atomic
 def agenda_item_drop(*, item: AgendaItem, user: User) -> None:
-    """Take an item off the agenda (a working draft until the meeting is recorded)."""
-    _check_open(item.meeting)
-    item.delete()
+    """Take an item off the agenda; the row stays on record, marked dropped."""
+    _check_agenda_open(item.meeting)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if item.dropped_at is not None:
+        raise ValidationError(_("This item is no longer on the agenda."))
+    item.dropped_at = timezone.now()
+    item.save(update_fields=["dropped_at"])
 
 
 @transaction.atomic

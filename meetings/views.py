@@ -105,7 +105,7 @@ def meeting_detail(request, pk):
             {
                 "meeting": meeting,
                 "invitation": invitation,
-                "agenda": list(meeting.agenda_items.all()),
+                "agenda": list(meeting.agenda_items.current()),
                 "receipts": receipts,
                 "form": ResponseForm(
                     initial={
@@ -116,9 +116,10 @@ def meeting_detail(request, pk):
             },
         )
     context = {"meeting": meeting, **selectors.meeting_detail(meeting)}
-    if user.is_board_staff and meeting.is_open:
+    if user.is_board_staff and meeting.is_planned:
         context["proposals"] = selectors.pending_proposals(meeting, context["agenda"])
         context["item_form"] = AgendaItemForm()
+    if user.is_board_staff and meeting.is_open:
         context["action_form"] = ActionForm(user=user)
     return render(request, "meetings/meeting_detail.html", context)
 
@@ -220,7 +221,7 @@ def invitation_respond(request, pk):
         {
             "meeting": meeting,
             "invitation": invitation,
-            "agenda": list(meeting.agenda_items.all()),
+            "agenda": list(meeting.agenda_items.current()),
             "receipts": selectors.collaborator_receipts(request.user).filter(
                 document__meeting=meeting
             ),
@@ -270,7 +271,7 @@ def _agenda_item(request, pk, item_pk) -> AgendaItem:
     _require_staff(request.user)
     meeting = _meeting(request, pk)
     return get_object_or_404(
-        AgendaItem.objects.visible_to(request.user).select_related("meeting"),
+        AgendaItem.objects.visible_to(request.user).current().select_related("meeting"),
         pk=item_pk,
         meeting=meeting,
     )
@@ -306,7 +307,8 @@ def agenda_item_drop(request, pk, item_pk):
 def _attendance_entries(post) -> dict[int, tuple[str, str]]:
     entries = {}
     for key, value in post.items():
-        if key.startswith("status_") and key[7:].isdigit():
+        # isdecimal, not isdigit: "²" is a digit that int() refuses.
+        if key.startswith("status_") and key[7:].isdecimal():
             collaborator_id = int(key[7:])
             entries[collaborator_id] = (
                 value,
@@ -390,7 +392,7 @@ def action_create(request, pk):
             return redirect(meeting.get_absolute_url() + "#actions")
     context = {"meeting": meeting, **selectors.meeting_detail(meeting)}
     context["proposals"] = []
-    context["item_form"] = AgendaItemForm()
+    context["item_form"] = AgendaItemForm() if meeting.is_planned else None
     context["action_form"] = form
     return render(request, "meetings/meeting_detail.html", context, status=400)
 
@@ -464,7 +466,7 @@ def document_list(request):
 def document_create(request):
     _require_staff(request.user)
     initial = {}
-    if request.GET.get("meeting", "").isdigit():
+    if request.GET.get("meeting", "").isdecimal():
         initial["meeting"] = int(request.GET["meeting"])
     form = DocumentForm(
         request.POST or None, request.FILES or None, user=request.user, initial=initial

@@ -133,3 +133,20 @@ def test_leader_cannot_post_changes(client_of, leader, objects):
     assert response.status_code == 403
     collaborator.refresh_from_db()
     assert collaborator.status == "active"
+
+
+NOTE = "Cần theo dõi thêm: hay vắng giao ban."
+
+
+def test_collaborator_does_not_read_the_boards_notes_on_own_profile(
+    client_of, collaborator, staff, leader
+):
+    record = collaborator.collaborator
+    record.notes = NOTE
+    record.save()
+    own = client_of(collaborator).get(record.get_absolute_url())
+    assert own.status_code == 200
+    assert NOTE not in own.content.decode()
+    for user in (staff, leader):
+        page = client_of(user).get(record.get_absolute_url())
+        assert NOTE in page.content.decode()

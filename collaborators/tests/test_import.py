@@ -212,3 +212,54 @@ def test_another_session_cannot_use_the_token(client_of, staff, units, client):
     other.force_login(staff)
     assert other.post(url, {"mode": "all"}).status_code == 404
     assert not Collaborator.objects.exists()
+
+
+def test_an_allowance_too_large_for_the_column_is_a_row_error(client_of, staff, units):
+    client = client_of(staff)
+    rows = [
+        _row(),
+        _row("B", "0905000004", monthly_allowance="999999999999999"),
+        _row("C", "0905000005", monthly_allowance="NaN"),
+        _row("D", "0905000006", monthly_allowance="Infinity"),
+        _row("E", "0905000007", monthly_allowance="1E+20"),
+        _row("F", "0905000008", monthly_allowance="5E-1"),
+        _row("G", "0905000009", monthly_allowance="999.999.999.999"),
+    ]
+    preview, url = _open_preview(client, _upload(client, _xlsx(rows)))
+    assert preview.status_code == 200
+    assert preview.context["invalid_count"] == 5
+    for number in range(3, 8):
+        assert _errors(preview, number), number
+    assert client.post(url, {"mode": "valid"}).status_code == 302
+    assert Collaborator.objects.get(full_name="G").monthly_allowance == 999999999999
+    assert set(Collaborator.objects.values_list("full_name", flat=True)) == {
+        "Nguyễn Văn An",
+        "G",
+    }
+    # The roster and its export still open with the largest allowance stored.
+    assert client.get(reverse("collaborators:collaborator-list")).status_code == 200
+    assert client.get(reverse("collaborators:collaborator-export")).status_code == 200
+
+
+def test_a_birth_year_in_other_digits_is_a_row_error(client_of, staff, units):
+    client = client_of(staff)
+    rows = [_row(), _row("B", "0905000004", birth_year="²")]
+    preview, url = _open_preview(client, _upload(client, _xlsx(rows)))
+    assert preview.status_code == 200
+    assert _errors(preview, 3)
+    assert client.get(url).status_code == 200  # the preview opens again
+    client.post(url, {"mode": "valid"})
+    assert list(Collaborator.objects.values_list("full_name", flat=True)) == [
+        "Nguyễn Văn An"
+    ]
+
+
+def test_import_checks_the_field_limits_before_saving(client_of, staff, units):
+    # A well-formed address longer than the column; validate_rows does not look
+    # at lengths, the field validation of the import does.
+    email = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".vn"
+    client = client_of(staff)
+    _page, url = _open_preview(client, _upload(client, _xlsx([_row(email=email)])))
+    response = client.post(url, {"mode": "all"})
+    assert response.status_code == 200
+    assert not Collaborator.objects.exists()

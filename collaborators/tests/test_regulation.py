@@ -123,3 +123,23 @@ def test_staff_home_panel_counts(client_of, town, staff, commune, collaborator):
     counts = panel.context["counts"]
     assert (counts["active"], counts["suspended"], counts["ending"]) == (2, 1, 1)
     assert counts["not_acknowledged"] == 2
+
+
+def test_acknowledged_count_counts_only_the_viewers_collaborators(
+    client_of, province, town, other_town, staff, collaborator, admin_user
+):
+    regulation = RegulationFactory(
+        unit=province, created_by=admin_user, effective_date=TODAY
+    )
+    RegulationAcknowledgement.objects.create(
+        regulation=regulation, collaborator=collaborator.collaborator
+    )
+    for _number in range(2):
+        RegulationAcknowledgement.objects.create(
+            regulation=regulation, collaborator=CollaboratorFactory(unit=other_town)
+        )
+    response = client_of(staff).get(regulation.get_absolute_url())
+    assert response.status_code == 200
+    assert response.context["acknowledged_count"] == 1
+    response = client_of(admin_user).get(regulation.get_absolute_url())
+    assert response.context["acknowledged_count"] == 3

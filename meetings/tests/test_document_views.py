@@ -70,6 +70,14 @@ def test_upload_page_access(request, client_of, persona, status):
     assert client.get(reverse("meetings:document-create")).status_code == status
 
 
+@pytest.mark.parametrize("value", ["²", "١", "x", ""])
+def test_upload_page_ignores_a_meeting_that_is_not_a_number(client_of, staff, value):
+    response = client_of(staff).get(
+        reverse("meetings:document-create"), {"meeting": value}
+    )
+    assert response.status_code == 200
+
+
 def test_collaborator_cannot_upload(client_of, collaborator):
     response = client_of(collaborator).post(
         reverse("meetings:document-create"),

@@ -119,3 +119,17 @@ def test_attendance_sheet_lists_each_invitee(
     )
     reasons = {row[1]: row[6] for row in rows}
     assert reasons[other_collaborator.full_name] == "Đi tập huấn ở Huế"
+
+
+def test_minutes_pdf_leaves_out_a_dropped_agenda_item(client_of, staff, meeting):
+    services.agenda_item_add(meeting=meeting, user=staff, title="Giá lúa vụ Đông Xuân")
+    dropped = services.agenda_item_add(
+        meeting=meeting, user=staff, title="Lễ hội đền Huyền Trân"
+    )
+    services.agenda_item_drop(item=dropped, user=staff)
+    response = client_of(staff).get(
+        reverse("meetings:meeting-minutes-pdf", args=[meeting.pk])
+    )
+    text = " ".join(pdf_text(response.content).split())
+    assert "Giá lúa vụ Đông Xuân" in text
+    assert "Huyền Trân" not in text

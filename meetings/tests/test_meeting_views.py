@@ -291,6 +291,34 @@ def test_a_meeting_in_the_past_is_refused_with_a_message(client_of, staff):
     assert not Meeting.objects.exists()
 
 
+def test_a_meeting_too_far_ahead_is_refused_with_a_message(client_of, staff):
+    response = client_of(staff).post(
+        reverse("meetings:meeting-create"), _meeting_post(starts_on="9999-01-01")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["starts_on"]
+    assert not Meeting.objects.exists()
+
+
+def test_a_meeting_within_two_years_is_accepted(client_of, staff):
+    response = client_of(staff).post(
+        reverse("meetings:meeting-create"), _meeting_post(days=700)
+    )
+    assert response.status_code == 302
+    assert Meeting.objects.count() == 1
+
+
+def test_editing_too_far_ahead_changes_nothing(client_of, staff, meeting):
+    before = meeting.starts_at
+    response = client_of(staff).post(
+        _url("meetings:meeting-update", meeting), _meeting_post(days=3 * 366)
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["starts_on"]
+    meeting.refresh_from_db()
+    assert meeting.starts_at == before
+
+
 def test_editing_into_the_past_changes_nothing(client_of, staff, meeting):
     before = meeting.starts_at
     response = client_of(staff).post(
@@ -333,12 +361,13 @@ def test_accept_proposal_and_reorder(client_of, staff, meeting, town):
     )
     assert [i.issue for i in meeting.agenda_items.all()] == [second, first]
     client.post(reverse("meetings:agenda-item-drop", args=[meeting.pk, items[0].pk]))
-    assert [i.issue for i in meeting.agenda_items.all()] == [second]
+    assert [i.issue for i in meeting.agenda_items.current()] == [second]
+    assert meeting.agenda_items.count() == 2  # the dropped item stays on record
     client.post(
         reverse("meetings:agenda-item-create", args=[meeting.pk]),
         {"title": "Ý kiến khác", "note": ""},
     )
-    assert meeting.agenda_items.last().source == AgendaItem.Source.MANUAL
+    assert meeting.agenda_items.current().last().source == AgendaItem.Source.MANUAL
 
 
 def test_agenda_item_of_another_meeting_is_404(client_of, staff, meeting, town):
@@ -367,6 +396,68 @@ def test_attendance_in_one_post(
         collaborator.collaborator.pk: "present",
         other_collaborator.collaborator.pk: "excused",
     }
+
+
+def test_attendance_field_with_other_digits_is_ignored(
+    client_of, staff, meeting, collaborator
+):
+    response = client_of(staff).post(
+        _url("meetings:meeting-attendance", meeting),
+        {f"status_{collaborator.collaborator.pk}": "present", "status_²": "present"},
+    )
+    assert response.status_code == 302
+    assert list(meeting.attendances.values_list("collaborator_id", flat=True)) == [
+        collaborator.collaborator.pk
+    ]
+
+
+def test_agenda_of_a_held_meeting_stays_as_it_was(client_of, staff, meeting, town):
+    kept = [
+        services.agenda_item_add(meeting=meeting, user=staff, title=t)
+        for t in ("Một", "Hai")
+    ]
+    IssueFactory(unit=town, created_by=staff)
+    services.minutes_save(meeting=meeting, user=staff, conclusions="Kết luận")
+    client = client_of(staff)
+    page = client.get(meeting.get_absolute_url())
+    assert page.status_code == 200
+    assert page.context.get("item_form") is None
+    assert not page.context.get("proposals")
+    assert 'data-testid="agenda-drop"' not in page.content.decode()
+    posts = [
+        (reverse("meetings:agenda-accept", args=[meeting.pk]), {}),
+        (reverse("meetings:agenda-item-create", args=[meeting.pk]), {"title": "X"}),
+        (
+            reverse("meetings:agenda-item-move", args=[meeting.pk, kept[1].pk]),
+            {"direction": "up"},
+        ),
+        (reverse("meetings:agenda-item-drop", args=[meeting.pk, kept[0].pk]), {}),
+    ]
+    for url, data in posts:
+        response = client.post(url, data, follow=True)
+        assert response.status_code == 200, url
+        assert [m.level_tag for m in response.context["messages"]] == ["error"], url
+    rows = AgendaItem.objects.order_by("position", "pk")
+    assert [(i.title, i.dropped_at) for i in rows] == [("Một", None), ("Hai", None)]
+
+
+def test_a_dropped_item_leaves_the_agenda_and_the_minutes(
+    client_of, staff, meeting, collaborator
+):
+    kept = services.agenda_item_add(meeting=meeting, user=staff, title="Giữ lại")
+    dropped = services.agenda_item_add(meeting=meeting, user=staff, title="Bỏ ra")
+    client = client_of(staff)
+    client.post(reverse("meetings:agenda-item-drop", args=[meeting.pk, dropped.pk]))
+    dropped.refresh_from_db()
+    assert dropped.dropped_at is not None
+    page = client.get(meeting.get_absolute_url())
+    assert [item.pk for item in page.context["agenda"]] == [kept.pk]
+    own = client_of(collaborator).get(meeting.get_absolute_url())
+    assert [item.pk for item in own.context["agenda"]] == [kept.pk]
+    again = client.post(
+        reverse("meetings:agenda-item-drop", args=[meeting.pk, dropped.pk])
+    )
+    assert again.status_code == 404
 
 
 def test_attendance_for_a_stranger_is_refused(client_of, staff, meeting, outsider):

@@ -330,7 +330,56 @@ def test_move_and_drop_agenda_items(meeting, staff):
     ]
     services.agenda_item_move(item=items[0], user=staff, direction="up")  # no-op
     services.agenda_item_drop(item=items[1], user=staff)
-    assert list(meeting.agenda_items.values_list("title", flat=True)) == ["Một", "Ba"]
+    assert list(meeting.agenda_items.current().values_list("title", flat=True)) == [
+        "Một",
+        "Ba",
+    ]
+    # The dropped item stays on record, marked dropped.
+    items[1].refresh_from_db()
+    assert items[1].dropped_at is not None
+    with pytest.raises(ValidationError):
+        services.agenda_item_drop(item=items[1], user=staff)
+    with pytest.raises(ValidationError):
+        services.agenda_item_move(item=items[1], user=staff, direction="up")
+
+
+@pytest.mark.parametrize("status", [Meeting.Status.HELD, Meeting.Status.CANCELLED])
+def test_agenda_of_a_meeting_no_longer_planned_does_not_change(
+    meeting, staff, town, status
+):
+    kept = [
+        services.agenda_item_add(meeting=meeting, user=staff, title=t)
+        for t in ("Một", "Hai")
+    ]
+    IssueFactory(unit=town, created_by=staff)
+    Meeting.objects.filter(pk=meeting.pk).update(status=status)
+    meeting.refresh_from_db()
+    attempts = [
+        lambda: services.agenda_item_add(meeting=meeting, user=staff, title="Ba"),
+        lambda: services.agenda_accept_proposal(meeting=meeting, user=staff),
+        lambda: services.agenda_item_move(item=kept[1], user=staff, direction="up"),
+        lambda: services.agenda_item_drop(item=kept[0], user=staff),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError):
+            attempt()
+    rows = list(AgendaItem.objects.order_by("position", "pk"))
+    assert [(i.title, i.dropped_at) for i in rows] == [("Một", None), ("Hai", None)]
+
+
+def test_agenda_of_a_held_meeting_cannot_be_changed_through_a_stale_copy(
+    meeting, staff
+):
+    item = services.agenda_item_add(meeting=meeting, user=staff, title="Một")
+    stale = Meeting.objects.get(pk=meeting.pk)
+    services.minutes_save(meeting=meeting, user=staff, conclusions="Kết luận")
+    with pytest.raises(ValidationError):
+        services.agenda_item_drop(item=item, user=staff)
+    with pytest.raises(ValidationError):
+        services.agenda_item_add(meeting=stale, user=staff, title="Hai")
+    assert list(AgendaItem.objects.values_list("title", "dropped_at")) == [
+        ("Một", None)
+    ]
 
 
 # --- Minutes and actions ---------------------------------------------------------------
