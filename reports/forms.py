@@ -19,6 +19,7 @@ from reports.models import (
     Topic,
 )
 from reports.selectors import coverage_areas, topic_choices
+from reports.services.periods import check_not_too_old
 
 DATE = DateInput()
 BLANK = [("", "—")]
@@ -122,7 +123,9 @@ class ReportForm(forms.ModelForm):
             del self.fields["answer"]
 
     def clean_occurred_on(self):
-        return _not_future(self.cleaned_data.get("occurred_on"))
+        day = _not_future(self.cleaned_data.get("occurred_on"))
+        check_not_too_old(day)
+        return day
 
 
 class StreamForm(forms.Form):

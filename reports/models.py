@@ -516,9 +516,15 @@ class IssueQuerySet(ScopedQuerySet):
             .values("issue")
         )
 
-    def with_related(self):
+    def with_related(self, user=None):
+        """Eager loading; given ``user``, only the areas that user may see."""
+        areas = (
+            "areas"
+            if user is None
+            else models.Prefetch("areas", queryset=OrgUnit.objects.visible_to(user))
+        )
         return self.select_related("unit", "created_by").prefetch_related(
-            "areas", "topics"
+            areas, "topics"
         )
 
     def open(self):

@@ -148,9 +148,10 @@ def last_question(report) -> ReportEvent | None:
 
 
 def issue_for_page(user, pk):
+    """One issue in the user's scope; its areas only those the user may see."""
     return (
         Issue.objects.visible_to(user)
-        .with_related()
+        .with_related(user)
         .prefetch_related(
             Prefetch(
                 "follow_ups",
@@ -180,11 +181,15 @@ def issue_reports(user, issue):
     )
 
 
-def issue_direction_mix(issue) -> dict:
-    """Stream counts by direction for each period: the issue page's chart."""
+def issue_direction_mix(user, issue) -> dict:
+    """Stream counts by direction for each period, from the reports the user sees."""
+    reports = (
+        OpinionReport.objects.visible_to(user)
+        .filter(issue=issue)
+        .exclude(status=Status.ARCHIVED)
+    )
     rows = (
-        OpinionStream.objects.filter(report__issue=issue)
-        .exclude(report__status=Status.ARCHIVED)
+        OpinionStream.objects.filter(report__in=reports)
         .values("report__period__start", "direction")
         .annotate(n=Count("pk"))
         .order_by("report__period__start")
@@ -230,6 +235,14 @@ def issue_link_candidates(user, issue, query: str) -> list[OpinionReport]:
         .order_by("-submitted_at", "-pk")
     )
     return list(search(queryset, query)[: ISSUE_SEARCH_LIMIT + 1])
+
+
+def issues_with_report_counts(user, queryset):
+    """``queryset`` with ``report_count``: live reports the user may see, one query."""
+    visible = OpinionReport.objects.visible_to(user).exclude(status=Status.ARCHIVED)
+    return queryset.annotate(
+        report_count=Count("reports", filter=Q(reports__in=visible.values("pk")))
+    )
 
 
 def linkable_issues(user):

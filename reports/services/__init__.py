@@ -20,6 +20,7 @@ from .issues import (
     report_unlink_issue,
 )
 from .periods import (
+    earliest_report_day,
     focus_topics_set,
     period_bounds,
     period_for,
@@ -44,6 +45,7 @@ __all__ = [
     "attachment_remove",
     "attachments_add",
     "direction_create",
+    "earliest_report_day",
     "focus_topics_set",
     "followup_create",
     "followup_respond",

@@ -16,7 +16,7 @@ from dluan.uploads import CheckedFile
 from reports.models import Attachment, OpinionReport, OpinionStream, ReportEvent
 
 from .base import lock_report, record_event, users_over
-from .periods import period_for
+from .periods import check_not_too_old, period_for
 
 REPORT_FIELDS = (
     "kind",
@@ -67,6 +67,10 @@ def _check_date(day) -> None:
         raise ValidationError(
             {"occurred_on": _("The date cannot be in the future.")}, code="future"
         )
+    try:
+        check_not_too_old(day)
+    except ValidationError as error:
+        raise ValidationError({"occurred_on": error}) from None
 
 
 def _save_streams(report: OpinionReport, streams: list[dict]) -> list[OpinionStream]:

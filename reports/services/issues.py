@@ -18,10 +18,15 @@ from .base import ConflictError, lock_report, record_event, users_over
 ISSUE_FIELDS = ("title", "description", "status", "severity", "outcome")
 
 
+@transaction.atomic
 def issue_refresh_seen(*, issue: Issue) -> Issue:
-    """First and last seen from the linked reports; their areas join the issue's."""
+    """First and last seen from the linked reports; their areas join the issue's.
+
+    A change bumps the version, so an edit form opened before it is refused.
+    """
+    locked = Issue.objects.select_for_update().get(pk=issue.pk)
     rows = list(
-        OpinionReport.objects.filter(issue=issue)
+        OpinionReport.objects.filter(issue=locked)
         .exclude(status=OpinionReport.Status.ARCHIVED)
         .values_list("occurred_on", "submitted_at", "created_at", "area_id")
     )
@@ -29,15 +34,42 @@ def issue_refresh_seen(*, issue: Issue) -> Issue:
         occurred or timezone.localdate(submitted or created)
         for occurred, submitted, created, _area in rows
     ]
-    issue.first_seen = min(days) if days else None
-    issue.last_seen = max(days) if days else None
-    Issue.objects.filter(pk=issue.pk).update(
-        first_seen=issue.first_seen, last_seen=issue.last_seen
-    )
+    first_seen = min(days) if days else None
+    last_seen = max(days) if days else None
     areas = {area for *_rest, area in rows if area}
-    if areas:
-        issue.areas.add(*areas)
+    new_areas = (
+        areas - set(locked.areas.values_list("pk", flat=True)) if areas else set()
+    )
+    if (first_seen, last_seen) != (locked.first_seen, locked.last_seen) or new_areas:
+        locked.first_seen, locked.last_seen = first_seen, last_seen
+        locked.version += 1
+        locked.save(update_fields=["first_seen", "last_seen", "version", "updated_at"])
+        if new_areas:
+            locked.areas.add(*new_areas)
+    issue.first_seen, issue.last_seen = locked.first_seen, locked.last_seen
+    issue.version = locked.version
     return issue
+
+
+def _lock_issues(*issues: Issue | None) -> None:
+    """Lock the issues' rows in one order, so two moves cannot deadlock."""
+    pks = sorted({issue.pk for issue in issues if issue is not None})
+    list(Issue.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+
+
+def _check_issue_scope(report: OpinionReport, user: User) -> None:
+    """Refuse to move a report out of an issue the user may not see."""
+    if (
+        report.issue_id is not None
+        and not Issue.objects.visible_to(user).filter(pk=report.issue_id).exists()
+    ):
+        raise ValidationError(
+            _(
+                "This report belongs to an issue outside your unit; only the board "
+                "staff responsible for that issue can move it."
+            ),
+            code="issue_scope",
+        )
 
 
 @transaction.atomic
@@ -117,7 +149,13 @@ def _notify_reporters(issue: Issue) -> None:
 def report_link_issue(
     *, report: OpinionReport, issue: Issue, user: User
 ) -> OpinionReport:
+    """Put a report into an issue, moving it from the one it was in."""
     report = lock_report(report, None)
+    if not Issue.objects.visible_to(user).filter(pk=issue.pk).exists():
+        raise ValidationError(
+            _("You can only add reports to issues of your unit."), code="issue_scope"
+        )
+    _check_issue_scope(report, user)
     if report.status not in {
         OpinionReport.Status.SUBMITTED,
         OpinionReport.Status.ACCEPTED,
@@ -128,6 +166,7 @@ def report_link_issue(
     if report.issue_id == issue.pk:
         return report
     previous = report.issue
+    _lock_issues(issue, previous)
     report.issue = issue
     report.version += 1
     report.save()
@@ -147,10 +186,12 @@ def report_link_issue(
 
 @transaction.atomic
 def report_unlink_issue(*, report: OpinionReport, user: User) -> OpinionReport:
+    """Take a report out of its issue."""
     report = lock_report(report, None)
     issue = report.issue
     if issue is None:
         return report
+    _check_issue_scope(report, user)
     report.issue = None
     report.version += 1
     report.save()
@@ -179,16 +220,20 @@ def followup_create(
         errors["due_date"] = _("Give a due date.")
     if errors:
         raise ValidationError(errors)
+    locked = Issue.objects.select_for_update().get(pk=issue.pk)
     follow_up = FollowUp.objects.create(
-        issue=issue,
+        issue=locked,
         agency=agency.strip(),
         request=request.strip(),
         due_date=due_date,
         created_by=user,
     )
-    if issue.status == Issue.Status.NEW:
-        Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.HANDLING)
-        issue.status = Issue.Status.HANDLING
+    if locked.status == Issue.Status.NEW:
+        # A version bump: an edit form opened before this cannot put "new" back.
+        locked.status = Issue.Status.HANDLING
+        locked.version += 1
+        locked.save(update_fields=["status", "version", "updated_at"])
+        issue.status, issue.version = locked.status, locked.version
     return follow_up
 
 

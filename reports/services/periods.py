@@ -35,8 +35,44 @@ def period_bounds(
     return start, end, deadline
 
 
-def period_for(*, day: datetime.date) -> ReportingPeriod:
+# Reports may tell of what happened since 1 January this many years ago.
+YEARS_BACK = 5
+# Periods are made ahead of time, up to the end of this many years after today's.
+YEARS_AHEAD = 2
+
+
+def earliest_report_day(today: datetime.date | None = None) -> datetime.date:
+    """The earliest date a report may give for what it tells of."""
+    today = today or timezone.localdate()
+    return datetime.date(today.year - YEARS_BACK, 1, 1)
+
+
+def check_not_too_old(day: datetime.date | None) -> None:
+    """Refuse a report date before the earliest one allowed."""
+    earliest = earliest_report_day()
+    if day is not None and day < earliest:
+        raise ValidationError(
+            _("The date cannot be earlier than %(date)s."),
+            code="too_old",
+            params={"date": earliest.strftime("%d/%m/%Y")},
+        )
+
+
+def period_for(
+    *, day: datetime.date, today: datetime.date | None = None
+) -> ReportingPeriod:
     """The period holding ``day``, created when it does not exist yet."""
+    today = today or timezone.localdate()
+    if not (
+        earliest_report_day(today)
+        <= day
+        <= datetime.date(today.year + YEARS_AHEAD, 12, 31)
+    ):
+        raise ValidationError(
+            _("There is no reporting period for %(date)s."),
+            code="period_range",
+            params={"date": f"{day.day:02d}/{day.month:02d}/{day.year:04d}"},
+        )
     start, end, deadline = period_bounds(day)
     period = ReportingPeriod.objects.filter(start=start).first()
     if period is not None:
@@ -56,18 +92,18 @@ def periods_ensure_ahead(
 ) -> list[ReportingPeriod]:
     """The current period and ``ahead`` periods after it (and ``behind`` before)."""
     today = today or timezone.localdate()
-    current = period_for(day=today)
+    current = period_for(day=today, today=today)
     periods = [current]
     day = current.end
     for _index in range(ahead):
         day = day + datetime.timedelta(days=1)
-        period = period_for(day=day)
+        period = period_for(day=day, today=today)
         periods.append(period)
         day = period.end
     day = current.start
     for _index in range(behind):
         day = day - datetime.timedelta(days=1)
-        period = period_for(day=day)
+        period = period_for(day=day, today=today)
         periods.insert(0, period)
         day = period.start
     return periods

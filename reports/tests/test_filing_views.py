@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.models import OpinionReport, ReportEvent
+from reports import services
+from reports.models import OpinionReport, ReportEvent, ReportingPeriod
 from reports.tests.conftest import report_post, stream_post
 from reports.tests.factories import OpinionReportFactory
 
@@ -268,3 +269,70 @@ def test_collaborator_archives_a_draft(client_of, collaborator, draft):
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == OpinionReport.Status.ARCHIVED
+
+
+# --- Dates too far back, ids that are not numbers -------------------------------------
+
+
+def _earliest():
+    return services.earliest_report_day()
+
+
+def test_a_date_before_the_earliest_is_refused_on_submit(
+    client_of, collaborator, commune
+):
+    too_old = _earliest() - datetime.timedelta(days=1)
+    data = report_post(
+        commune, action="submit", occurred_on=too_old.strftime("%d/%m/%Y")
+    )
+    response = client_of(collaborator).post(reverse("reports:report-create"), data)
+    assert response.status_code == 200
+    assert "occurred_on" in response.context["form"].errors
+    assert not OpinionReport.objects.exists()
+    assert not ReportingPeriod.objects.filter(start__lt=_earliest()).exists()
+
+
+def test_the_earliest_date_itself_is_accepted(client_of, collaborator, commune):
+    data = report_post(
+        commune, action="submit", occurred_on=_earliest().strftime("%d/%m/%Y")
+    )
+    response = client_of(collaborator).post(reverse("reports:report-create"), data)
+    assert response.status_code == 302
+    report = OpinionReport.objects.get()
+    assert report.occurred_on == _earliest()
+    assert report.period.start == _earliest()
+
+
+def test_autosave_of_year_one_makes_no_period(client_of, collaborator, commune):
+    data = report_post(commune, title="Năm một", occurred_on="01/01/0001")
+    response = client_of(collaborator).post(reverse("reports:report-autosave"), data)
+    body = json.loads(response.content)
+    assert body["saved"] is True
+    assert "occurred_on" in body["errors"]
+    report = OpinionReport.objects.get()
+    assert (report.title, report.occurred_on) == ("Năm một", None)
+    assert not ReportingPeriod.objects.filter(start__lt=_earliest()).exists()
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "1²", "-1", "x"])
+def test_autosave_with_a_report_id_that_is_no_number_is_404(
+    client_of, collaborator, commune, draft, value
+):
+    data = report_post(commune, title="Không lưu", report=value)
+    response = client_of(collaborator).post(reverse("reports:report-autosave"), data)
+    assert response.status_code == 404
+    draft.refresh_from_db()
+    assert draft.title != "Không lưu"
+    assert OpinionReport.objects.count() == 1
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "1.0"])
+def test_archive_with_a_version_that_is_no_number_is_400(
+    client_of, staff, report, value
+):
+    response = client_of(staff).post(
+        reverse("reports:report-archive", args=[report.pk]), {"version": value}
+    )
+    assert response.status_code == 400
+    report.refresh_from_db()
+    assert report.status == OpinionReport.Status.SUBMITTED

@@ -429,3 +429,176 @@ def test_link_refused_on_a_closed_issue(client_of, staff, issue, report):
     client_of(staff).post(_link_url(issue, report))
     report.refresh_from_db()
     assert report.issue is None
+
+
+# --- A report in an issue the staff cannot see stays there ------------------------------
+
+
+@pytest.fixture
+def province_issue(province, admin_user, report):
+    """A province-level issue the superuser put the Tứ Hạ report into."""
+    issue = IssueFactory(unit=province, created_by=admin_user)
+    services.report_link_issue(report=report, issue=issue, user=admin_user)
+    return issue
+
+
+def _stays_in(report, issue):
+    report.refresh_from_db()
+    assert report.issue_id == issue.pk
+    assert not ReportEvent.objects.filter(
+        report=report, action=ReportEvent.Action.UNLINKED
+    ).exists()
+
+
+def test_staff_cannot_unlink_a_report_from_an_issue_they_cannot_see(
+    client_of, staff, report, province_issue
+):
+    client = client_of(staff)
+    url = reverse("reports:issue-detail", args=[province_issue.pk])
+    assert client.get(url).status_code == 404
+    response = client.post(reverse("reports:report-issue-unlink", args=[report.pk]))
+    assert response.status_code == 302
+    _stays_in(report, province_issue)
+
+
+def test_staff_cannot_move_a_report_out_of_an_issue_they_cannot_see(
+    client_of, staff, report, issue, province_issue
+):
+    client = client_of(staff)
+    client.post(
+        reverse("reports:report-issue-link", args=[report.pk]), {"issue": issue.pk}
+    )
+    _stays_in(report, province_issue)
+    response = client.post(_link_url(issue, report))
+    assert response.status_code == 302
+    _stays_in(report, province_issue)
+    client.post(
+        reverse("reports:report-issue-create", args=[report.pk]),
+        {"title": "Vấn đề mới", "severity": 2},
+    )
+    _stays_in(report, province_issue)
+    assert set(Issue.objects.all()) == {issue, province_issue}
+    issue.refresh_from_db()
+    assert issue.last_seen is None
+
+
+def test_superuser_may_still_move_the_report(
+    client_of, admin_user, report, issue, province_issue
+):
+    client_of(admin_user).post(_link_url(issue, report))
+    report.refresh_from_db()
+    assert report.issue == issue
+
+
+# --- A follow-up moves the status on: a stale edit cannot put it back -------------------
+
+
+def test_stale_edit_after_a_follow_up_is_a_conflict(client_of, staff, issue):
+    client = client_of(staff)
+    page = client.get(reverse("reports:issue-detail", args=[issue.pk]))
+    stale_version = page.context["edit_form"].initial["version"]
+    due = (timezone.localdate() + datetime.timedelta(days=7)).strftime("%d/%m/%Y")
+    client.post(
+        reverse("reports:followup-create", args=[issue.pk]),
+        {"agency": "Công an thị xã", "request": "Tuần tra", "due_date": due},
+    )
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.HANDLING
+    client.post(
+        reverse("reports:issue-edit", args=[issue.pk]),
+        {
+            "version": stale_version,
+            "title": "Sửa từ trang cũ",
+            "description": "",
+            "status": "new",
+            "severity": 2,
+            "outcome": "",
+        },
+    )
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.HANDLING
+    assert issue.title != "Sửa từ trang cũ"
+
+
+def test_stale_edit_after_a_report_joins_is_a_conflict(client_of, staff, issue, report):
+    client = client_of(staff)
+    page = client.get(reverse("reports:issue-detail", args=[issue.pk]))
+    stale_version = page.context["edit_form"].initial["version"]
+    client.post(_link_url(issue, report))
+    client.post(
+        reverse("reports:issue-edit", args=[issue.pk]),
+        {
+            "version": stale_version,
+            "title": "Sửa từ trang cũ",
+            "description": "",
+            "status": "monitoring",
+            "severity": 2,
+            "outcome": "",
+        },
+    )
+    issue.refresh_from_db()
+    assert (issue.status, issue.last_seen) == (Issue.Status.NEW, report.occurred_on)
+
+
+# --- The issue page and list count only what the viewer may see -------------------------
+
+
+@pytest.fixture
+def mixed_issue(issue, report, admin_user, other_town):
+    """The town's issue, holding its own report and one from another town."""
+    from conftest import _collaborator_user
+
+    stranger = _collaborator_user("ctv_khac", other_town, "Lê Văn Nam")
+    foreign = OpinionReportFactory(author=stranger.collaborator)
+    OpinionStreamFactory(report=foreign)
+    OpinionStreamFactory(report=foreign, direction="support")
+    for linked_report in (report, foreign):
+        services.report_link_issue(report=linked_report, issue=issue, user=admin_user)
+    return issue
+
+
+def _chart_total(response):
+    return sum(
+        sum(dataset["data"]) for dataset in response.context["chart"]["datasets"]
+    )
+
+
+def test_issue_page_shows_only_what_the_viewer_may_see(
+    client_of, staff, admin_user, mixed_issue, report, commune, other_town
+):
+    url = reverse("reports:issue-detail", args=[mixed_issue.pk])
+    response = client_of(staff).get(url)
+    assert response.context["reports"] == [report]
+    assert _chart_total(response) == 1
+    assert response.context["areas"] == [commune]
+    assert other_town.name not in response.content.decode()
+    response = client_of(admin_user).get(url)
+    assert len(response.context["reports"]) == 2
+    assert _chart_total(response) == 3
+    assert set(response.context["areas"]) == {commune, other_town}
+
+
+def test_issue_list_counts_only_reports_the_viewer_may_see(
+    client_of, staff, admin_user, mixed_issue
+):
+    url = reverse("reports:issue-list")
+    [row] = client_of(staff).get(url).context["page"]
+    assert row.report_count == 1
+    [row] = client_of(admin_user).get(url).context["page"]
+    assert row.report_count == 2
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_issue_list_query_count_does_not_grow(
+    client_of, staff, collaborator, town, django_assert_num_queries, count
+):
+    for _index in range(count):
+        issue = IssueFactory(unit=town, created_by=staff)
+        report = OpinionReportFactory(author=collaborator.collaborator)
+        services.report_link_issue(report=report, issue=issue, user=staff)
+    client = client_of(staff)
+    url = reverse("reports:issue-list")
+    client.get(url)
+    with django_assert_num_queries(6):
+        response = client.get(url)
+    assert [row.report_count for row in response.context["page"]] == [1] * count

@@ -483,3 +483,84 @@ def test_unused_factories_are_consistent(collaborator):
     stream = OpinionStreamFactory(report__author=collaborator.collaborator)
     assert stream.report.author == collaborator.collaborator
     assert IssueFactory(unit=collaborator.org_unit, created_by=collaborator).pk
+
+
+# --- Dates too far back -------------------------------------------------------------
+
+
+def test_a_date_before_the_earliest_is_refused_and_saves_nothing(collaborator):
+    earliest = services.earliest_report_day()
+    assert earliest == datetime.date(timezone.localdate().year - 5, 1, 1)
+    for day in (earliest - datetime.timedelta(days=1), datetime.date(1, 1, 1)):
+        with pytest.raises(ValidationError) as error:
+            _draft(collaborator, occurred_on=day)
+        assert "occurred_on" in error.value.message_dict
+    assert not OpinionReport.objects.exists()
+    assert not ReportingPeriod.objects.exists()
+
+
+def test_period_for_refuses_absurd_dates(db):
+    today = datetime.date(2026, 6, 1)
+    for day in (
+        datetime.date(1, 1, 1),
+        datetime.date(2020, 12, 31),
+        datetime.date(2029, 1, 1),
+        datetime.date(9999, 12, 31),
+    ):
+        with pytest.raises(ValidationError):
+            services.period_for(day=day, today=today)
+    assert not ReportingPeriod.objects.exists()
+    services.period_for(day=datetime.date(2021, 1, 1), today=today)
+    services.period_for(day=datetime.date(2028, 12, 31), today=today)
+    assert ReportingPeriod.objects.count() == 2
+
+
+# --- Issues: scope of the issue a report is in, versions ----------------------------
+
+
+def test_unlink_and_move_refused_from_an_issue_out_of_scope(
+    report, staff, admin_user, province
+):
+    outside = IssueFactory(unit=province, created_by=admin_user)
+    services.report_link_issue(report=report, issue=outside, user=admin_user)
+    mine = IssueFactory(unit=staff.org_unit, created_by=staff)
+    with pytest.raises(ValidationError):
+        services.report_unlink_issue(report=report, user=staff)
+    with pytest.raises(ValidationError):
+        services.report_link_issue(report=report, issue=mine, user=staff)
+    report.refresh_from_db()
+    assert report.issue == outside
+    outside.refresh_from_db()
+    assert outside.last_seen == report.occurred_on
+
+
+def test_link_refused_to_an_issue_out_of_scope(report, staff, other_staff):
+    foreign = IssueFactory(unit=other_staff.org_unit, created_by=other_staff)
+    with pytest.raises(ValidationError):
+        services.report_link_issue(report=report, issue=foreign, user=staff)
+    report.refresh_from_db()
+    assert report.issue is None
+
+
+def test_services_that_change_an_issue_bump_its_version(report, staff):
+    issue = IssueFactory(unit=staff.org_unit, created_by=staff)
+    version = issue.version
+    services.followup_create(
+        issue=issue,
+        agency="Công an thị xã",
+        request="Tuần tra",
+        due_date=timezone.localdate(),
+        user=staff,
+    )
+    issue.refresh_from_db()
+    assert (issue.status, issue.version) == (Issue.Status.HANDLING, version + 1)
+    services.report_link_issue(report=report, issue=issue, user=staff)
+    issue.refresh_from_db()
+    assert issue.version == version + 2
+    services.report_unlink_issue(report=report, user=staff)
+    issue.refresh_from_db()
+    assert (issue.last_seen, issue.version) == (None, version + 3)
+    with pytest.raises(services.ConflictError):
+        services.issue_update(
+            issue=issue, user=staff, version=version, status=Issue.Status.NEW
+        )

@@ -23,6 +23,14 @@ def require_leader(user):
         raise Http404
 
 
+def posted_int(value: str) -> int | None:
+    """A posted id or version: ASCII digits only (``"²".isdigit()`` is true)."""
+    value = value.strip()
+    if value.isascii() and value.isdecimal() and len(value) <= 18:
+        return int(value)
+    return None
+
+
 def add_errors(form, error) -> None:
     """Put a service's ValidationError on the form: on its fields or on the form."""
     if hasattr(error, "error_dict"):

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +16,7 @@ from reports.forms import ReportForm, StreamFormSet, stream_data, stream_initial
 from reports.models import Attachment, OpinionReport
 from reports.services.filing import REPORT_FIELDS
 
-from .access import add_errors, require_collaborator
+from .access import add_errors, posted_int, require_collaborator
 
 
 @login_required
@@ -157,9 +157,10 @@ def report_autosave(request):
     report = None
     report_id = request.POST.get("report", "")
     if report_id:
-        if not report_id.isdigit():
+        pk = posted_int(report_id)
+        if pk is None:
             raise Http404
-        report = _editable_report(request, int(report_id))
+        report = _editable_report(request, pk)
     instance = report or OpinionReport(author=collaborator, unit=collaborator.unit)
     form = ReportForm(
         request.POST, instance=instance, collaborator=collaborator, draft=True
@@ -206,11 +207,11 @@ def report_archive(request, pk):
     if not (request.user.is_board_staff or request.user.is_collaborator):
         raise Http404
     version = request.POST.get("version", "")
+    if version and posted_int(version) is None:
+        raise BadRequest
     try:
         services.report_archive(
-            report=report,
-            user=request.user,
-            version=int(version) if version.isdigit() else None,
+            report=report, user=request.user, version=posted_int(version)
         )
     except ValidationError as error:
         for message in error.messages:

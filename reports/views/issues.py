@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -36,11 +35,7 @@ def issue_list(request):
         queryset = queryset.open()
     if user.is_manager:
         queryset = search(queryset, request.GET.get("q", ""))
-        queryset = queryset.annotate(
-            report_count=Count(
-                "reports", filter=~Q(reports__status=OpinionReport.Status.ARCHIVED)
-            )
-        )
+        queryset = selectors.issues_with_report_counts(user, queryset)
     queryset = queryset.order_by("-severity", "-last_seen", "-pk")
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
     return render(
@@ -103,7 +98,7 @@ def _page(request, issue, status=200, **bound):
             directions=list(issue.directions.all()),
             areas=list(issue.areas.all()),
             topics=list(issue.topics.all()),
-            chart=selectors.issue_direction_mix(issue),
+            chart=selectors.issue_direction_mix(user, issue),
             can_edit=user.is_board_staff,
             can_direct=user.is_leader or user.is_superuser,
         )
