@@ -31,6 +31,7 @@ from collaborators.spreadsheets import (
     template_workbook,
     validate_rows,
 )
+from dluan.access import add_errors, require_manager
 from dluan.xlsx import XLSX_CONTENT_TYPE
 
 PAGE_SIZE = 25
@@ -39,23 +40,14 @@ IMPORT_SESSION_KEY = "collaborators_import"
 
 def _require_manager(request):
     """Staff, leaders and admins; a collaborator is told nothing exists here."""
-    if request.user.is_collaborator:
-        raise Http404
+    require_manager(request.user)
 
 
 def _require_staff(request):
     """Board staff and admins change the roster; leaders read it only."""
-    _require_manager(request)
+    require_manager(request.user)
     if not request.user.is_board_staff:
         raise PermissionDenied
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -101,7 +93,7 @@ def collaborator_create(request):
                 actor=request.user, data=data, coverage_areas=areas
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The collaborator was added to the roster."))
             return redirect(collaborator)
@@ -131,7 +123,7 @@ def collaborator_edit(request, pk):
                 coverage_areas=areas,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect(collaborator)
@@ -191,7 +183,7 @@ def collaborator_event_create(request, pk):
                 actor=request.user, collaborator=collaborator, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The decision was recorded."))
             return redirect(collaborator)
@@ -322,7 +314,7 @@ def regulation_create(request):
                 actor=request.user, data=data, file=upload
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The regulation version was published."))
             return redirect(regulation)
@@ -407,7 +399,7 @@ def training_create(request):
                 actor=request.user, data=form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The training session was saved."))
             return redirect(session)
@@ -430,7 +422,7 @@ def training_edit(request, pk):
                 actor=request.user, session=session, data=form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The training session was saved."))
             return redirect(session)
@@ -485,7 +477,7 @@ def training_attendance(request, pk):
                 collaborators=form.cleaned_data["collaborators"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The attendance was saved."))
             return redirect(session)

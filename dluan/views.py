@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from dluan.access import posted_int
 from dluan.models import Notification
 from dluan.registry import home_panels
 from dluan.services import notification_mark_read
@@ -36,18 +37,13 @@ def notification_list(request):
     return render(request, "dluan/notifications.html", {"page": page})
 
 
-def _row_ids(values: list[str]) -> list[int]:
-    """The values that can be primary keys; anything else is ignored."""
-    return [int(v) for v in values if v.isdecimal() and 0 < int(v) < 2**63]
-
-
 @login_required
 @require_POST
 def notification_read(request):
     ids = request.POST.getlist("id")
     count = notification_mark_read(
         user=request.user,
-        notification_ids=_row_ids(ids) if ids else None,
+        notification_ids=[pk for pk in map(posted_int, ids) if pk] if ids else None,
     )
     if count:
         messages.success(request, _("Notifications marked as read."))

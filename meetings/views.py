@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dluan.access import add_errors, require_manager, require_staff
 from dluan.xlsx import XLSX_CONTENT_TYPE
 from meetings import exports, selectors, services
 from meetings.forms import (
@@ -30,28 +31,10 @@ from meetings.models import (
 )
 
 
-def _require_staff(user):
-    if not user.is_board_staff:
-        raise Http404
-
-
-def _require_manager(user):
-    if user.is_collaborator:
-        raise Http404
-
-
 def _meeting(request, pk) -> Meeting:
     return get_object_or_404(
         Meeting.objects.visible_to(request.user).with_related(), pk=pk
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _flash_error(request, exc: ValidationError) -> None:
@@ -69,7 +52,7 @@ def meeting_list(request):
 
 @login_required
 def meeting_create(request):
-    _require_staff(request.user)
+    require_staff(request.user)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -83,7 +66,7 @@ def meeting_create(request):
                 chair=data["chair"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The meeting is planned."))
             return redirect(meeting)
@@ -126,7 +109,7 @@ def meeting_detail(request, pk):
 
 @login_required
 def meeting_update(request, pk):
-    _require_staff(request.user)
+    require_staff(request.user)
     meeting = _meeting(request, pk)
     if not meeting.is_open:
         raise Http404
@@ -144,7 +127,7 @@ def meeting_update(request, pk):
             )
         except ValidationError as exc:
             meeting.refresh_from_db()
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The meeting is saved."))
             return redirect(meeting)
@@ -156,7 +139,7 @@ def meeting_update(request, pk):
 @login_required
 @require_POST
 def meeting_cancel(request, pk):
-    _require_staff(request.user)
+    require_staff(request.user)
     meeting = _meeting(request, pk)
     try:
         services.meeting_cancel(meeting=meeting, user=request.user)
@@ -169,7 +152,7 @@ def meeting_cancel(request, pk):
 
 @login_required
 def meeting_invitees(request, pk):
-    _require_staff(request.user)
+    require_staff(request.user)
     meeting = _meeting(request, pk)
     if not meeting.is_planned:
         raise Http404
@@ -182,7 +165,7 @@ def meeting_invitees(request, pk):
                 collaborators=form.cleaned_data["collaborators"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -211,7 +194,7 @@ def invitation_respond(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Your answer is saved."))
             return redirect(meeting)
@@ -234,7 +217,7 @@ def invitation_respond(request, pk):
 @login_required
 @require_POST
 def agenda_accept(request, pk):
-    _require_staff(request.user)
+    require_staff(request.user)
     meeting = _meeting(request, pk)
     try:
         created = services.agenda_accept_proposal(meeting=meeting, user=request.user)
@@ -252,7 +235,7 @@ def agenda_accept(request, pk):
 @login_required
 @require_POST
 def agenda_item_create(request, pk):
-    _require_staff(request.user)
+    require_staff(request.user)
     meeting = _meeting(request, pk)
     form = AgendaItemForm(request.POST)
     if form.is_valid():
@@ -268,7 +251,7 @@ def agenda_item_create(request, pk):
 
 
 def _agenda_item(request, pk, item_pk) -> AgendaItem:
-    _require_staff(request.user)
+    require_staff(request.user)
     meeting = _meeting(request, pk)
     return get_object_or_404(
         AgendaItem.objects.visible_to(request.user).current().select_related("meeting"),
@@ -319,7 +302,7 @@ def _attendance_entries(post) -> dict[int, tuple[str, str]]:
 
 @login_required
 def meeting_attendance(request, pk):
-    _require_staff(request.user)
+    require_staff(request.user)
     meeting = _meeting(request, pk)
     if not meeting.is_open:
         raise Http404
@@ -352,7 +335,7 @@ def meeting_attendance(request, pk):
 
 @login_required
 def meeting_minutes(request, pk):
-    _require_staff(request.user)
+    require_staff(request.user)
     meeting = _meeting(request, pk)
     if not meeting.is_open:
         raise Http404
@@ -365,7 +348,7 @@ def meeting_minutes(request, pk):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The minutes are saved."))
             return redirect(meeting.get_absolute_url() + "#minutes")
@@ -377,7 +360,7 @@ def meeting_minutes(request, pk):
 @login_required
 @require_POST
 def action_create(request, pk):
-    _require_staff(request.user)
+    require_staff(request.user)
     meeting = _meeting(request, pk)
     form = ActionForm(request.POST, user=request.user)
     if form.is_valid():
@@ -386,7 +369,7 @@ def action_create(request, pk):
                 meeting=meeting, user=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The action is added to the minutes."))
             return redirect(meeting.get_absolute_url() + "#actions")
@@ -400,7 +383,7 @@ def action_create(request, pk):
 @login_required
 @require_POST
 def action_follow_up(request, pk, action_pk):
-    _require_staff(request.user)
+    require_staff(request.user)
     meeting = _meeting(request, pk)
     action = get_object_or_404(
         MeetingAction.objects.visible_to(request.user), pk=action_pk, meeting=meeting
@@ -416,7 +399,7 @@ def action_follow_up(request, pk, action_pk):
 
 @login_required
 def meeting_minutes_pdf(request, pk):
-    _require_manager(request.user)
+    require_manager(request.user)
     meeting = _meeting(request, pk)
     response = HttpResponse(
         exports.minutes_pdf(meeting), content_type="application/pdf"
@@ -429,7 +412,7 @@ def meeting_minutes_pdf(request, pk):
 
 @login_required
 def meeting_attendance_xlsx(request, pk):
-    _require_manager(request.user)
+    require_manager(request.user)
     meeting = _meeting(request, pk)
     response = HttpResponse(
         exports.attendance_xlsx(meeting), content_type=XLSX_CONTENT_TYPE
@@ -464,7 +447,7 @@ def document_list(request):
 
 @login_required
 def document_create(request):
-    _require_staff(request.user)
+    require_staff(request.user)
     initial = {}
     if request.GET.get("meeting", "").isdecimal():
         initial["meeting"] = int(request.GET["meeting"])
@@ -484,7 +467,7 @@ def document_create(request):
                 collaborators=data["collaborators"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The document is handed out."))
             return redirect(document)

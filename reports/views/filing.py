@@ -11,12 +11,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dluan.access import add_errors, posted_int, require_collaborator
 from reports import selectors, services
 from reports.forms import ReportForm, StreamFormSet, stream_data, stream_initial
 from reports.models import Attachment, OpinionReport
 from reports.services.filing import REPORT_FIELDS
-
-from .access import add_errors, posted_int, require_collaborator
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dluan.access import add_errors, require_leader, require_staff
 from dluan.search import fold, search
 from reports import selectors, services
 from reports.forms import (
@@ -20,8 +21,6 @@ from reports.forms import (
     IssueForm,
 )
 from reports.models import FollowUp, Issue, OpinionReport
-
-from .access import add_errors, require_leader, require_staff
 
 
 @login_required

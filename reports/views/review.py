@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dluan.access import require_manager, require_staff
 from reports import selectors, services
 from reports.forms import (
     IssueFromReportForm,
@@ -20,8 +21,6 @@ from reports.forms import (
     VersionForm,
 )
 from reports.models import OpinionReport
-
-from .access import require_manager, require_staff
 
 QUEUE_PAGE_SIZE = 25
 

@@ -8,11 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dluan.access import add_errors, require_manager, require_staff
 from reports import selectors, services
 from reports.forms import FocusTopicsForm, TopicForm
 from reports.models import FocusTopic, ReportingPeriod, Topic
-
-from .access import add_errors, require_manager, require_staff
 
 
 @login_required

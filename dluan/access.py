@@ -1,4 +1,7 @@
-"""Role checks shared by the report views: the wrong role gets a 404, like scope."""
+"""Role checks and form helpers shared by every app's views.
+
+The wrong role gets a 404, like an object out of scope: nothing is disclosed.
+"""
 
 from django.http import Http404
 
