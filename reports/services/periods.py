@@ -1,39 +1,17 @@
 """Reporting periods, topics and focus topics."""
 
-import calendar
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dluan.models import OrgUnit, User
+from dluan.periods import period_bounds
 from dluan.search import fold, nfc
 from reports.models import FocusTopic, ReportingPeriod, Topic
 from reports.topics import DEFAULT_TOPICS
-
-
-def period_bounds(
-    day: datetime.date,
-) -> tuple[datetime.date, datetime.date, datetime.date]:
-    """Start, end and deadline of the calendar-aligned period holding ``day``."""
-    months = max(1, min(12, settings.REPORTING_PERIOD_MONTHS))
-    first_month = ((day.month - 1) // months) * months + 1
-    start = datetime.date(day.year, first_month, 1)
-    last_month_index = first_month - 1 + months - 1
-    end_year = day.year + last_month_index // 12
-    end_month = last_month_index % 12 + 1
-    end = datetime.date(
-        end_year, end_month, calendar.monthrange(end_year, end_month)[1]
-    )
-    deadline = max(
-        start,
-        end - datetime.timedelta(days=settings.REPORTING_DEADLINE_DAYS_BEFORE_END),
-    )
-    return start, end, deadline
-
 
 # Reports may tell of what happened since 1 January this many years ago.
 YEARS_BACK = 5

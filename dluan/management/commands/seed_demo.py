@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from dluan import demo
+from dluan import demo, scale
 from dluan.models import User
 from dluan.registry import PRODUCT_APPS
 
@@ -21,8 +21,21 @@ class Command(BaseCommand):
             action="store_true",
             help="Seed only when the database has no accounts yet (used by make run).",
         )
+        parser.add_argument(
+            "--scale",
+            choices=["demo", *scale.SIZES],
+            default="demo",
+            help=(
+                "demo: the town of Hương Trà (default). small or large: a whole "
+                "province for `make bench` (large: 50,000 collaborators and a "
+                "million reports; PostgreSQL, about ten minutes)."
+            ),
+        )
 
     def handle(self, *args, **options):
+        if options["scale"] != "demo":
+            scale.run(options["scale"], stdout=self.stdout)
+            return
         if options["if_empty"] and User.objects.exists():
             self.stdout.write("Accounts exist already; demo data not loaded again.")
             return
