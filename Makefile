@@ -56,8 +56,9 @@ messages: install
 	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=bench
 	$(BIN)/python manage.py compilemessages -l vi --ignore=.venv
 
+# The benchmark against PostgreSQL on 127.0.0.1; e.g. BENCH_ARGS="--skip-load --requests 10".
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .ruff_cache
