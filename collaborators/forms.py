@@ -8,7 +8,7 @@ from collaborators.models import Collaborator, Regulation, RosterEvent, Training
 from collaborators.selectors import RosterFilters, units_for
 from dluan.models import User
 from dluan.uploads import DOCUMENTS, check_upload
-from dluan.widgets import DateInput
+from dluan.widgets import DateInput, UnitFilterField
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -23,7 +23,7 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 class RosterFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    unit = UnitChoiceField(label=_("Unit"), queryset=None, required=False)
+    unit = UnitFilterField(label=_("Unit"), required=False)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -43,7 +43,9 @@ class RosterFilterForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_for(user)
+        self.fields["unit"].limit_to(
+            units_for(user), user=user, selected=self.data.get(self.add_prefix("unit"))
+        )
 
     def filters(self) -> RosterFilters:
         if not self.is_valid():

@@ -131,8 +131,20 @@ class Collaborator(models.Model):
             ),
         ]
         indexes = [
-            # Roster list filtered by unit subtree and status.
-            models.Index(fields=["unit", "status"], name="collab_unit_status"),
+            # Roster list filtered by unit subtree and status; the home page's
+            # roster figures, from the index alone.
+            models.Index(
+                fields=["unit", "status"],
+                include=["term_end"],
+                name="collab_unit_status",
+            ),
+            # The roster list in name order, read in index order until a page is
+            # full; scope and status are checked in the index.
+            models.Index(
+                fields=["full_name", "id"],
+                include=["unit", "status"],
+                name="collab_name",
+            ),
             # "Terms ending in the next 60 days".
             models.Index(fields=["term_end"], name="collab_term_end"),
         ]
@@ -251,7 +263,7 @@ class RegulationQuerySet(ScopedQuerySet):
             return self
         if user.org_unit_id is None:
             return self.none()
-        ancestor_ids = [int(p) for p in user.org_unit.path.strip("/").split("/") if p]
+        ancestor_ids = user.org_unit.path_ids
         scope = Q(unit_id__in=ancestor_ids)
         if user.is_manager:
             scope |= Q(unit__path__startswith=user.org_unit.path)

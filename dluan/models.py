@@ -97,9 +97,13 @@ class OrgUnit(models.Model):
     def subtree(self):
         return OrgUnit.objects.filter(path__startswith=self.path)
 
+    @property
+    def path_ids(self) -> list[int]:
+        """Ids from the root down to this unit, read off the path."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
     def ancestors(self):
-        ids = [int(part) for part in self.path.strip("/").split("/") if part]
-        return OrgUnit.objects.filter(pk__in=ids).order_by("depth")
+        return OrgUnit.objects.filter(pk__in=self.path_ids).order_by("depth")
 
     def contains(self, other) -> bool:
         return bool(other) and other.path.startswith(self.path)

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "dluan.db.QueryTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "dluan.urls"
@@ -97,6 +98,11 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Web requests may not hold the database longer than this (PostgreSQL; 0: no limit).
+# Keep it below the web server's own worker timeout (gunicorn's --timeout, 30 s).
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT", 10) * 1000
+if DATABASE_STATEMENT_TIMEOUT_MS < 0:
+    raise ImproperlyConfigured("DATABASE_STATEMENT_TIMEOUT must be 0 or more seconds.")
 
 AUTH_USER_MODEL = "dluan.User"
 LOGIN_URL = "login"

@@ -1,6 +1,7 @@
 """Form widgets shared by the apps."""
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 
 
 class DateInput(forms.DateInput):
@@ -33,3 +34,53 @@ class TimeInput(forms.TimeInput):
             "maxlength": "5",
         }
         super().__init__(attrs={**defaults, **(attrs or {})}, format="%H:%M")
+
+
+class UnitFilterField(forms.ModelChoiceField):
+    """A unit to filter a list by, picked by going down the tree.
+
+    A province has hundreds of communes: a select listing them all is slow to
+    render and useless on a phone. The choices are the user's unit and the level
+    below it; once a unit is picked, the way down to it and the level below it.
+    Any unit of the queryset is accepted, listed or not.
+    """
+
+    def __init__(self, **kwargs):
+        from dluan.models import OrgUnit
+
+        kwargs.setdefault("queryset", OrgUnit.objects.none())
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj):
+        return obj.indented_name
+
+    def limit_to(self, queryset, *, user, selected=None) -> None:
+        """Accept any unit of ``queryset``; list only the drill-down around ``selected``."""
+        from django.db.models import Q
+
+        self.queryset = queryset
+        base = 0 if user.is_superuser or user.org_unit is None else user.org_unit.depth
+        shown = Q(depth__lte=base + 1)
+        picked = None
+        if selected not in (None, ""):
+            try:
+                picked = queryset.filter(pk=int(selected)).first()
+            except (TypeError, ValueError):
+                picked = None
+        if picked is not None:
+            shown |= Q(pk__in=picked.path_ids) | Q(parent=picked)
+        self.widget.choices = _UnitChoices(
+            queryset.filter(shown).order_by("path"), self.empty_label
+        )
+
+
+class _UnitChoices(BaseChoiceIterator):
+    """A select's choices, read from the database only if the select is drawn."""
+
+    def __init__(self, units, empty_label):
+        self.units, self.empty_label = units, empty_label
+
+    def __iter__(self):
+        yield ("", self.empty_label)
+        for unit in self.units:
+            yield (unit.pk, unit.indented_name)

@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -149,10 +150,16 @@ class ActionForm(forms.Form):
         label=_("Track it as a follow-up on the issue"), required=False
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, meeting, **kwargs):
         super().__init__(*args, **kwargs)
+        # The open issues of the meeting's unit, its sub-units and the units above
+        # it: not every issue of a province.
+        unit = meeting.unit
         self.fields["issue"].queryset = (
-            Issue.objects.visible_to(user).open().order_by("title")
+            Issue.objects.visible_to(user)
+            .open()
+            .filter(Q(unit__in=unit.path_ids) | Q(unit__path__startswith=unit.path))
+            .order_by("title")
         )
 
     def clean(self):

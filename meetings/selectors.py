@@ -132,7 +132,7 @@ def focus_topic_ids(meeting: Meeting) -> set[int]:
     )
     if period is None:
         return set()
-    ancestor_ids = [int(p) for p in meeting.unit.path.strip("/").split("/") if p]
+    ancestor_ids = meeting.unit.path_ids
     return set(
         FocusTopic.objects.filter(period=period, unit_id__in=ancestor_ids).values_list(
             "topic_id", flat=True

@@ -103,7 +103,7 @@ def meeting_detail(request, pk):
         context["proposals"] = selectors.pending_proposals(meeting, context["agenda"])
         context["item_form"] = AgendaItemForm()
     if user.is_board_staff and meeting.is_open:
-        context["action_form"] = ActionForm(user=user)
+        context["action_form"] = ActionForm(user=user, meeting=meeting)
     return render(request, "meetings/meeting_detail.html", context)
 
 
@@ -362,7 +362,7 @@ def meeting_minutes(request, pk):
 def action_create(request, pk):
     require_staff(request.user)
     meeting = _meeting(request, pk)
-    form = ActionForm(request.POST, user=request.user)
+    form = ActionForm(request.POST, user=request.user, meeting=meeting)
     if form.is_valid():
         try:
             services.meeting_action_add(

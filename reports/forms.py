@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from dluan.models import OrgUnit
 from dluan.uploads import ANY_ATTACHMENT, check_upload
-from dluan.widgets import DateInput
+from dluan.widgets import DateInput, UnitFilterField
 from reports.models import (
     FollowUp,
     Issue,
@@ -311,17 +311,18 @@ class QueueFilterForm(forms.Form):
         required=False,
         queryset=ReportingPeriod.objects.all(),
     )
-    unit = forms.ModelChoiceField(
-        label=_("Unit"), required=False, queryset=OrgUnit.objects.none()
-    )
+    unit = UnitFilterField(label=_("Unit"), required=False)
     topic = forms.ModelChoiceField(
         label=_("Topic"), required=False, queryset=Topic.objects.all()
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = OrgUnit.objects.visible_to(user).order_by("path")
-        self.fields["unit"].label_from_instance = lambda unit: unit.indented_name
+        self.fields["unit"].limit_to(
+            OrgUnit.objects.visible_to(user),
+            user=user,
+            selected=self.data.get(self.add_prefix("unit")),
+        )
 
 
 # --- Issues ----------------------------------------------------------------------

@@ -257,10 +257,31 @@ class OpinionReport(models.Model):
             ),
         ]
         indexes = [
-            # Staff queue: a unit subtree's reports by status, urgent and oldest first.
+            # The review queue, read in index order until a page is full: urgent
+            # first, then oldest first. The included columns let scope and filters
+            # be checked in the index alone, without visiting the rows.
+            # - filtered by status:
             models.Index(
-                fields=["status", "-urgency", "submitted_at"], name="report_queue"
+                fields=["status", "-urgency", "submitted_at", "id"],
+                include=["unit", "period", "kind"],
+                name="report_queue",
             ),
+            # - every status but drafts and archived (the queue as it opens):
+            models.Index(
+                fields=["-urgency", "submitted_at", "id"],
+                include=["unit", "status", "period"],
+                name="report_queue_all",
+            ),
+            # - filtered by period (a period's reports sit together in time, so
+            #   the orders above would read most of the table to find them):
+            models.Index(
+                fields=["period", "-urgency", "submitted_at", "id"],
+                include=["unit", "status"],
+                name="report_queue_period",
+            ),
+            # A unit subtree's reports by status, counted from the index alone
+            # (queue counts, home-page figures).
+            models.Index(fields=["unit", "status", "id"], name="report_unit_status"),
             # Reporting rate per period and collaborator.
             models.Index(
                 fields=["period", "author", "status"], name="report_period_author"

@@ -38,9 +38,8 @@ def focus_topics_for(unit, period=None):
     period = period or ReportingPeriod.objects.current()
     if unit is None or period is None:
         return FocusTopic.objects.none()
-    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
     return (
-        FocusTopic.objects.filter(period=period, unit_id__in=ids)
+        FocusTopic.objects.filter(period=period, unit_id__in=unit.path_ids)
         .select_related("topic", "unit")
         .order_by("topic__name")
     )
@@ -103,9 +102,21 @@ def report_queue(user, filters: dict):
         queryset = queryset.filter(urgency=filters["urgency"])
     if filters.get("q"):
         queryset = search(queryset, filters["q"])
-    return queryset.annotate(
-        stream_count=Count("streams", distinct=True),
-    ).order_by("-urgency", "submitted_at", "pk")
+    return queryset.order_by("-urgency", "submitted_at", "pk")
+
+
+def with_stream_counts(reports) -> list:
+    """``reports`` (one page) with ``stream_count`` set: one query, for this page only."""
+    reports = list(reports)
+    counts = dict(
+        OpinionStream.objects.filter(report__in=[r.pk for r in reports])
+        .values_list("report")
+        .annotate(n=Count("pk"))
+        .values_list("report", "n")
+    )
+    for report in reports:
+        report.stream_count = counts.get(report.pk, 0)
+    return reports
 
 
 def my_reports(user):
@@ -237,16 +248,40 @@ def issue_link_candidates(user, issue, query: str) -> list[OpinionReport]:
     return list(search(queryset, query)[: ISSUE_SEARCH_LIMIT + 1])
 
 
-def issues_with_report_counts(user, queryset):
-    """``queryset`` with ``report_count``: live reports the user may see, one query."""
-    visible = OpinionReport.objects.visible_to(user).exclude(status=Status.ARCHIVED)
-    return queryset.annotate(
-        report_count=Count("reports", filter=Q(reports__in=visible.values("pk")))
+def with_report_counts(user, issues) -> list:
+    """``issues`` (one page) with ``report_count``: live reports the user may see.
+
+    One grouped query over the reports of these issues alone, by their issue
+    index: counting inside the list's own query would visit every issue's reports
+    for every page.
+    """
+    issues = list(issues)
+    counts = dict(
+        OpinionReport.objects.visible_to(user)
+        .live()
+        .filter(issue__in=[issue.pk for issue in issues])
+        .order_by()
+        .values_list("issue")
+        .annotate(n=Count("pk"))
+        .values_list("issue", "n")
     )
+    for issue in issues:
+        issue.report_count = counts.get(issue.pk, 0)
+    return issues
 
 
-def linkable_issues(user):
-    return Issue.objects.visible_to(user).open().order_by("-last_seen", "-pk")
+def linkable_issues(user, report):
+    """Open issues a report can join from its page: those of its unit and above.
+
+    A province holds thousands of issues; the ones of other towns are not what a
+    report is about (the issue page finds any report by search instead).
+    """
+    return (
+        Issue.objects.visible_to(user)
+        .open()
+        .filter(unit__in=report.unit.path_ids)
+        .order_by("-last_seen", "-pk")
+    )
 
 
 def overdue_followups(user, limit=10):
@@ -259,7 +294,11 @@ def overdue_followups(user, limit=10):
 
 
 def staff_queue_counts(user) -> dict:
-    queryset = OpinionReport.objects.visible_to(user)
+    # Only the rows counted are read: the queue index holds status, urgency, kind
+    # and unit, so the counts come from the index alone.
+    queryset = OpinionReport.objects.visible_to(user).filter(
+        status__in=[Status.SUBMITTED, Status.RETURNED]
+    )
     return queryset.aggregate(
         submitted=Count("pk", filter=Q(status=Status.SUBMITTED)),
         urgent=Count(

@@ -77,7 +77,7 @@ def test_issue_page_query_count_does_not_grow(
     client = client_of(staff)
     url = reverse("reports:issue-detail", args=[issue.pk])
     client.get(url)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert len(response.context["reports"]) == count
 
@@ -333,7 +333,7 @@ def test_search_results_query_count_does_not_grow(
         OpinionStreamFactory(report=report)
     client = client_of(staff)
     _search(client, issue, "khai thac")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = _search(client, issue, "khai thac")
     limit = selectors.ISSUE_SEARCH_LIMIT
     assert len(response.context["candidates"]) == min(count, limit)
@@ -599,6 +599,6 @@ def test_issue_list_query_count_does_not_grow(
     client = client_of(staff)
     url = reverse("reports:issue-list")
     client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert [row.report_count for row in response.context["page"]] == [1] * count

@@ -112,7 +112,7 @@ def test_queue_query_count_does_not_grow(
     _reports(collaborator.collaborator, count, streams=3, topics=topics)
     client = client_of(staff)
     client.get(reverse("reports:report-queue"))  # warm the session
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(13):
         response = client.get(reverse("reports:report-queue"))
     assert len(response.context["page"]) == count
 
@@ -157,7 +157,7 @@ def test_report_page_query_count_does_not_grow(
     )
     client = client_of(staff)
     client.get(report.get_absolute_url())
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(report.get_absolute_url())
     assert len(response.context["streams"]) == count
     assert len(response.context["attachments"]) == count

@@ -34,9 +34,10 @@ def issue_list(request):
         queryset = queryset.open()
     if user.is_manager:
         queryset = search(queryset, request.GET.get("q", ""))
-        queryset = selectors.issues_with_report_counts(user, queryset)
     queryset = queryset.order_by("-severity", "-last_seen", "-pk")
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    if user.is_manager:
+        page.object_list = selectors.with_report_counts(user, page.object_list)
     return render(
         request,
         "reports/issue_list.html",

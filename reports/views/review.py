@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dluan.access import require_manager, require_staff
+from dluan.paging import LargePaginator
 from reports import selectors, services
 from reports.forms import (
     IssueFromReportForm,
@@ -31,7 +31,10 @@ def report_queue(request):
     form = QueueFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     queryset = selectors.report_queue(request.user, filters)
-    page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A text search is not counted: the count would cost as much as the search.
+    paginator = LargePaginator(queryset, QUEUE_PAGE_SIZE, counted=not filters.get("q"))
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.with_stream_counts(page.object_list)
     return render(request, "reports/report_queue.html", {"form": form, "page": page})
 
 
@@ -70,7 +73,7 @@ def _page_context(request, report, **bound) -> dict:
                 }
             ),
             link_form=bound.get("link_form")
-            or LinkIssueForm(issues=selectors.linkable_issues(user)),
+            or LinkIssueForm(issues=selectors.linkable_issues(user, report)),
             issue_form=bound.get("issue_form")
             or IssueFromReportForm(initial={"title": report.title}),
         )
@@ -216,7 +219,9 @@ def report_rate(request, pk):
 def report_issue_link(request, pk):
     require_staff(request.user)
     report = _load(request, pk)
-    form = LinkIssueForm(request.POST, issues=selectors.linkable_issues(request.user))
+    form = LinkIssueForm(
+        request.POST, issues=selectors.linkable_issues(request.user, report)
+    )
     if not form.is_valid():
         return _invalid(request, report, link_form=form)
     return _run(
