@@ -7,9 +7,10 @@ gunicorn worker, for minutes: each connection a web process opens gets
 Celery workers and management commands keep no such limit: their long work is
 bounded by the tasks' own time limits.
 
-Web connections also turn PostgreSQL's JIT compiler off: it pays off for long
-analytic queries, and adds tens of milliseconds to the short ones a page runs
-whenever the planner's cost estimate crosses its threshold.
+Web connections also turn off PostgreSQL's JIT compiler and parallel query: both
+pay off for long analytic queries (the summary jobs keep them), and add tens of
+milliseconds to the short ones a page runs, starting compilers and worker
+processes that compete with the web workers for the same cores.
 """
 
 from django.conf import settings
@@ -26,7 +27,11 @@ def configure_web_connection(sender=None, connection=None, **kwargs) -> None:
         return
     milliseconds = int(settings.DATABASE_STATEMENT_TIMEOUT_MS)
     with connection.cursor() as cursor:
-        cursor.execute("SET statement_timeout = %s; SET jit = off", [milliseconds])
+        cursor.execute(
+            "SET statement_timeout = %s; SET jit = off; "
+            "SET max_parallel_workers_per_gather = 0",
+            [milliseconds],
+        )
 
 
 def enable_for_web() -> None:

@@ -31,9 +31,15 @@ class LargePaginator(Paginator):
 
     exact_limit = 1000
 
-    def __init__(self, object_list, per_page, *, counted: bool = True):
+    def __init__(self, object_list, per_page, *, counted: bool = True, rows=None):
+        """``rows(keys)``: the rows to show for a page's keys, with what they join.
+
+        By default the list itself is filtered by the keys; a cheaper query that
+        only eager-loads (the keys came from the scoped list) can be given.
+        """
         super().__init__(object_list, per_page, allow_empty_first_page=True)
         self.counted = counted
+        self.rows = rows or (lambda keys: self.object_list.filter(pk__in=keys))
 
     @cached_property
     def _counted(self) -> tuple[int | None, str]:
@@ -97,7 +103,7 @@ class LargePaginator(Paginator):
             ]
         )
         more, keys = len(keys) > self.per_page, keys[: self.per_page]
-        found = {row.pk: row for row in self.object_list.filter(pk__in=keys)}
+        found = {row.pk: row for row in self.rows(keys)}
         page = LargePage([found[key] for key in keys if key in found], number, self)
         page._more = more
         return page

@@ -29,7 +29,9 @@ def short_timeout(settings):
     configure_web_connection(connection=connection)
     yield
     with connection.cursor() as cursor:
-        cursor.execute("RESET statement_timeout; RESET jit")
+        cursor.execute(
+            "RESET statement_timeout; RESET jit; RESET max_parallel_workers_per_gather"
+        )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -50,7 +52,7 @@ def test_a_runaway_query_gets_a_clear_page_not_a_dead_worker(client, short_timeo
 
 
 @pytest.mark.django_db(transaction=True)
-def test_web_connections_get_the_limit_and_no_jit(settings):
+def test_web_connections_get_the_limit_no_jit_and_no_parallel_query(settings):
     settings.DATABASE_STATEMENT_TIMEOUT_MS = 7000
     enable_for_web()
     connection.close()
@@ -60,6 +62,8 @@ def test_web_connections_get_the_limit_and_no_jit(settings):
             assert cursor.fetchone() == ("7s",)
             cursor.execute("SHOW jit")
             assert cursor.fetchone() == ("off",)
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone() == ("0",)
     finally:
         from django.db.backends.signals import connection_created
 

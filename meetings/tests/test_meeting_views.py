@@ -496,6 +496,24 @@ def test_minutes_and_actions(client_of, staff, meeting, town):
     assert FollowUp.objects.get().issue == issue
 
 
+def test_actions_offer_the_issues_of_the_meeting_unit_not_the_whole_province(
+    client_of, admin_user, staff, meeting, town, commune, other_town, province
+):
+    own = IssueFactory(unit=town, created_by=staff, title="Sạt lở bờ sông")
+    below = IssueFactory(unit=commune, created_by=staff, title="Tín dụng đen")
+    above = IssueFactory(unit=province, created_by=admin_user, title="Tin giả")
+    elsewhere = IssueFactory(unit=other_town, created_by=admin_user, title="Khác")
+    response = client_of(admin_user).get(_url("meetings:meeting-detail", meeting))
+    offered = set(response.context["action_form"].fields["issue"].queryset)
+    assert offered == {own, below, above}
+    response = client_of(admin_user).post(
+        reverse("meetings:action-create", args=[meeting.pk]),
+        {"description": "Kiểm tra", "issue": elsewhere.pk},
+    )
+    assert response.status_code == 400
+    assert not MeetingAction.objects.exists()
+
+
 def test_follow_up_without_issue_is_refused(client_of, staff, meeting):
     response = client_of(staff).post(
         reverse("meetings:action-create", args=[meeting.pk]),

@@ -1,10 +1,12 @@
 import pytest
 from django.urls import reverse
 
+from dluan.tests.factories import OrgUnitFactory
 from dluan.uploads import IMAGES, check_upload
 from reports.models import OpinionReport
 from reports.tests.conftest import jpeg_with_gps
 from reports.tests.factories import (
+    IssueFactory,
     OpinionReportFactory,
     OpinionStreamFactory,
     TopicFactory,
@@ -115,6 +117,53 @@ def test_queue_query_count_does_not_grow(
     with django_assert_num_queries(13):
         response = client.get(reverse("reports:report-queue"))
     assert len(response.context["page"]) == count
+    assert [report.stream_count for report in response.context["page"]] == [3] * count
+
+
+def test_queue_says_how_many_and_a_search_pages_without_counting(
+    client_of, staff, collaborator
+):
+    _reports(collaborator.collaborator, 27, streams=1)
+    client = client_of(staff)
+    page = client.get(reverse("reports:report-queue")).context["page"]
+    assert (page.paginator.count_kind, page.paginator.count) == ("exact", 27)
+    response = client.get(reverse("reports:report-queue"), {"q": "khai thac"})
+    page = response.context["page"]
+    assert page.paginator.count_kind == "uncounted"
+    assert len(page) == 25 and page.has_next()
+    text = response.content.decode()
+    assert "Trang 1" in text and "Trang 1 /" not in text
+    second = client.get(reverse("reports:report-queue"), {"q": "khai thac", "page": 2})
+    assert len(second.context["page"]) == 2
+    assert not second.context["page"].has_next()
+
+
+def test_queue_unit_filter_goes_down_the_tree_a_level_at_a_time(
+    client_of, staff, admin_user, town, commune, other_town, collaborator
+):
+    street = OrgUnitFactory(name="Tổ dân phố 3", kind="other", parent=commune)
+    report = OpinionReportFactory(author=collaborator.collaborator, unit=street)
+
+    def listed(response):
+        form = response.context["form"]
+        return [label for value, label in form.fields["unit"].widget.choices if value]
+
+    client = client_of(staff)
+    names = listed(client.get(reverse("reports:report-queue")))
+    assert names == [town.indented_name, commune.indented_name]
+    # A unit picked shows the way down to it and the level below it...
+    response = client.get(reverse("reports:report-queue"), {"unit": commune.pk})
+    assert street.indented_name in listed(response)
+    # ...and any unit of the subtree filters, listed or not.
+    response = client.get(reverse("reports:report-queue"), {"unit": street.pk})
+    assert list(response.context["page"]) == [report]
+    # Outside the subtree is not a choice at all.
+    response = client.get(reverse("reports:report-queue"), {"unit": other_town.pk})
+    assert response.context["form"].errors["unit"]
+    # A superuser starts from the provinces and the level below them.
+    names = listed(client_of(admin_user).get(reverse("reports:report-queue")))
+    assert town.indented_name in names and other_town.indented_name in names
+    assert commune.indented_name not in names
 
 
 # --- Report page ----------------------------------------------------------------------------------
@@ -278,3 +327,27 @@ def test_history_is_shown_on_the_report(client_of, staff, report, collaborator):
     page = client_of(collaborator).get(report.get_absolute_url())
     assert [e.action for e in page.context["events"]] == ["returned"]
     assert "Bao nhiêu hộ dân?" in page.content.decode()
+
+
+def test_report_page_offers_the_open_issues_of_its_unit_and_above(
+    client_of, admin_user, staff, report, town, other_town, province
+):
+    own = IssueFactory(unit=town, created_by=staff, title="Sạt lở bờ sông Bồ")
+    above = IssueFactory(unit=province, created_by=admin_user, title="Tin giả")
+    elsewhere = IssueFactory(unit=other_town, created_by=admin_user, title="Khác")
+    closed = IssueFactory(
+        unit=town, created_by=staff, title="Đã xong", status="closed"
+    )
+    response = client_of(admin_user).get(report.get_absolute_url())
+    offered = set(response.context["link_form"].fields["issue"].queryset)
+    assert offered == {own, above}
+    assert elsewhere not in offered and closed not in offered
+    # Linking to one of them works; one from another town is refused by the form.
+    client = client_of(admin_user)
+    url = reverse("reports:report-issue-link", args=[report.pk])
+    client.post(url, {"issue": elsewhere.pk})
+    report.refresh_from_db()
+    assert report.issue_id is None
+    client.post(url, {"issue": own.pk})
+    report.refresh_from_db()
+    assert report.issue_id == own.pk

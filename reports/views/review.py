@@ -32,7 +32,12 @@ def report_queue(request):
     filters = form.cleaned_data if form.is_valid() else {}
     queryset = selectors.report_queue(request.user, filters)
     # A text search is not counted: the count would cost as much as the search.
-    paginator = LargePaginator(queryset, QUEUE_PAGE_SIZE, counted=not filters.get("q"))
+    paginator = LargePaginator(
+        queryset,
+        QUEUE_PAGE_SIZE,
+        counted=not filters.get("q"),
+        rows=selectors.queue_rows,
+    )
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.with_stream_counts(page.object_list)
     return render(request, "reports/report_queue.html", {"form": form, "page": page})
