@@ -196,11 +196,11 @@ def seed(ctx: ScaleContext) -> None:
     report_ids = ctx.ids(OpinionReport, int(size.reports * 1.2))
     next_report = iter(report_ids)
     next_stream = iter(ctx.ids(OpinionStream, int(size.reports * 1.2 * 3)))
-    next_event = iter(ctx.ids(ReportEvent, int(size.reports * 1.2 * 2)))
+    next_event = iter(ctx.ids(ReportEvent, int(size.reports * 1.2 * 3)))
     bar = ctx.progress("reports", size.reports)
     made = 0
     for p, period in enumerate(periods):
-        current = p == last
+        age = last - p
         chosen = [
             (m, OpinionReport.Kind.PERIODIC)
             for m in members
@@ -226,7 +226,7 @@ def seed(ctx: ScaleContext) -> None:
                 member,
                 kind,
                 period,
-                current,
+                age,
                 topic_texts[topic],
                 places[member.commune],
                 users[member.pk],
@@ -273,7 +273,7 @@ def _report_row(
     member,
     kind,
     period,
-    current,
+    age,
     topic_texts,
     place,
     author_user,
@@ -291,7 +291,7 @@ def _report_row(
     span = (last_day - period.start).days
     if urgent:
         day = period.start + datetime.timedelta(days=rng.randrange(span + 1))
-    elif rng.random() < 0.12 and not current:
+    elif rng.random() < 0.12 and age > 0:
         # Late: after the deadline, within a few weeks.
         day = period.deadline + datetime.timedelta(days=rng.randrange(1, 25))
     else:
@@ -301,7 +301,10 @@ def _report_row(
         )
     day = min(day, ctx.today)
     roll = rng.random()
-    if current:
+    # The board keeps up with its queue: reports wait for review in the current
+    # and the previous period; older ones were reviewed long ago (a few returned
+    # and never answered, some archived, a few drafts never sent).
+    if age == 0:
         status = (
             Status.DRAFT
             if roll < 0.12
@@ -311,6 +314,18 @@ def _report_row(
             if roll < 0.45
             else Status.SUBMITTED
         )
+    elif age == 1:
+        status = (
+            Status.DRAFT
+            if roll < 0.03
+            else Status.ARCHIVED
+            if roll < 0.06
+            else Status.RETURNED
+            if roll < 0.09
+            else Status.SUBMITTED
+            if roll < 0.19
+            else Status.ACCEPTED
+        )
     else:
         status = (
             Status.DRAFT
@@ -318,9 +333,7 @@ def _report_row(
             else Status.ARCHIVED
             if roll < 0.05
             else Status.RETURNED
-            if roll < 0.07
-            else Status.SUBMITTED
-            if roll < 0.09
+            if roll < 0.055
             else Status.ACCEPTED
         )
     title, title_f = rng.choice(topic_texts.titles)
@@ -380,6 +393,34 @@ def _report_row(
                 ReportEvent.Action.SUBMITTED,
                 "",
                 submitted,
+            )
+        )
+    if accepted and rng.random() < 0.05:
+        # Returned with a question, answered, then accepted: the history says so.
+        asked = submitted + (reviewed - submitted) / 3
+        answered = submitted + (reviewed - submitted) * 2 / 3
+        events.append(
+            (
+                next(next_event),
+                pk,
+                staff,
+                Status.SUBMITTED,
+                Status.RETURNED,
+                ReportEvent.Action.RETURNED,
+                rng.choice(texts.RETURN_QUESTIONS),
+                asked,
+            )
+        )
+        events.append(
+            (
+                next(next_event),
+                pk,
+                author_user,
+                Status.RETURNED,
+                Status.SUBMITTED,
+                ReportEvent.Action.RESUBMITTED,
+                "Đã bổ sung theo yêu cầu của Ban.",
+                answered,
             )
         )
     if status in (Status.ACCEPTED, Status.RETURNED, Status.ARCHIVED):

@@ -335,9 +335,7 @@ def test_report_page_offers_the_open_issues_of_its_unit_and_above(
     own = IssueFactory(unit=town, created_by=staff, title="Sạt lở bờ sông Bồ")
     above = IssueFactory(unit=province, created_by=admin_user, title="Tin giả")
     elsewhere = IssueFactory(unit=other_town, created_by=admin_user, title="Khác")
-    closed = IssueFactory(
-        unit=town, created_by=staff, title="Đã xong", status="closed"
-    )
+    closed = IssueFactory(unit=town, created_by=staff, title="Đã xong", status="closed")
     response = client_of(admin_user).get(report.get_absolute_url())
     offered = set(response.context["link_form"].fields["issue"].queryset)
     assert offered == {own, above}
