@@ -3,11 +3,11 @@
 import datetime
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collaborators.models import Collaborator
+from dluan.scoping import subtree_ids
 from dluan.widgets import DateInput, TimeInput
 from meetings.models import AgendaItem, Invitation, Meeting
 from reports.models import Issue
@@ -158,7 +158,7 @@ class ActionForm(forms.Form):
         self.fields["issue"].queryset = (
             Issue.objects.visible_to(user)
             .open()
-            .filter(Q(unit__in=unit.path_ids) | Q(unit__path__startswith=unit.path))
+            .filter(unit__in={*unit.path_ids, *subtree_ids(unit)})
             .order_by("title")
         )
 
