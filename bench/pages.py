@@ -56,6 +56,7 @@ PAGES = [
     Page("report page", "/reports/{report}/"),
     Page("issue list", "/reports/issues/"),
     Page("issue page", "/reports/issues/{issue}/"),
+    Page("reporting discipline", "/reports/discipline/", BOARD_PERSONAS),
     Page("roster", "/collaborators/"),
     Page("roster · search", "/collaborators/?q=nguyen+van"),
     Page("collaborator profile", "/collaborators/{collaborator}/"),

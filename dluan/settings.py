@@ -171,6 +171,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.followups_flag_overdue",
         "schedule": crontab(hour=6, minute=0),
     },
+    "reports-discipline-refresh": {
+        "task": "reports.tasks.discipline_refresh",
+        "schedule": crontab(hour=0, minute=45),
+    },
     "meetings-periodic-ahead": {
         "task": "meetings.tasks.meetings_ensure_periodic",
         "schedule": crontab(hour=1, minute=0),
@@ -180,6 +184,9 @@ CELERY_BEAT_SCHEDULE = {
 # the deadline and the period's end.
 REPORTING_PERIOD_MONTHS = env_int("REPORTING_PERIOD_MONTHS", 2)
 REPORTING_DEADLINE_DAYS_BEFORE_END = env_int("REPORTING_DEADLINE_DAYS_BEFORE_END", 5)
+# Reporting discipline: a collaborator appointed fewer days than this before a
+# period's deadline is not yet expected to file that period's report.
+DISCIPLINE_GRACE_DAYS = env_int("DISCIPLINE_GRACE_DAYS", 14)
 
 # E-mail: EMAIL_URL, or the individual EMAIL_* variables.
 EMAIL_BACKEND = env_str(

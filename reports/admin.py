@@ -10,6 +10,7 @@ from reports.models import (
     OpinionStream,
     ReportEvent,
     ReportingPeriod,
+    ReportingRecord,
     Topic,
 )
 
@@ -155,3 +156,22 @@ class FollowUpAdmin(admin.ModelAdmin):
 class DirectionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "issue", "author", "created_at"]
     raw_id_fields = ["issue", "author"]
+
+
+@admin.register(ReportingRecord)
+class ReportingRecordAdmin(admin.ModelAdmin):
+    """Computed by ``discipline_compute``: read only."""
+
+    list_display = ["collaborator", "period", "unit", "state", "submitted_at"]
+    list_filter = ["state"]
+    list_select_related = ["collaborator", "period", "unit"]
+    raw_id_fields = ["collaborator", "unit", "report"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -21,6 +21,7 @@ class ReportsConfig(AppConfig):
             models.Issue,
             models.FollowUp,
             models.Direction,
+            models.ReportingRecord,
         ):
             # Derived and bookkeeping columns would log an entry on every autosave.
             auditlog.register(

@@ -18,7 +18,7 @@ from reports.models import (
     ReportingPeriod,
     Topic,
 )
-from reports.selectors import coverage_areas, topic_choices
+from reports.selectors import coverage_areas, discipline_periods, topic_choices
 from reports.services.periods import check_not_too_old
 
 DATE = DateInput()
@@ -427,3 +427,25 @@ class FocusTopicsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["topics"] = _topic_field()
         self.fields["topics"].label = _("Focus topics")
+
+
+# --- Reporting discipline ---------------------------------------------------------
+
+
+class DisciplineFilterForm(forms.Form):
+    period = forms.ModelChoiceField(
+        label=_("Reporting period"),
+        required=False,
+        queryset=ReportingPeriod.objects.none(),
+        empty_label=None,
+    )
+    unit = UnitFilterField(label=_("Unit"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = discipline_periods()
+        self.fields["unit"].limit_to(
+            OrgUnit.objects.visible_to(user),
+            user=user,
+            selected=self.data.get(self.add_prefix("unit")),
+        )

@@ -32,6 +32,11 @@ def panels(request) -> list[Panel]:
                 order=15,
             ),
             Panel(
+                "reports/panels/collaborator_discipline.html",
+                selectors.my_discipline(user),
+                order=12,
+            ),
+            Panel(
                 "reports/panels/collaborator_feedback.html",
                 {
                     "rated": list(

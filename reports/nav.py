@@ -23,6 +23,16 @@ NAV = [
         30,
         "/reports/issues/",
     ),
+    # Figures that follow the network's work: discipline now; early warnings
+    # and emulation scores join this menu.
+    NavItem(
+        pgettext_lazy("navigation", "Reporting discipline"),
+        "reports:discipline",
+        MANAGERS,
+        50,
+        "/reports/discipline/",
+        pgettext_lazy("navigation", "Monitoring"),
+    ),
     NavItem(
         pgettext_lazy("navigation", "Topics"),
         "reports:topic-list",

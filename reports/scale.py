@@ -7,8 +7,11 @@ Hands ``ctx.shared["periods"]`` (ids, oldest first) to the meetings seeder.
 """
 
 import datetime
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from dluan.models import OrgUnit, User
 from dluan.periods import period_bounds
@@ -24,8 +27,10 @@ from reports.models import (
     OpinionStream,
     ReportEvent,
     ReportingPeriod,
+    ReportingRecord,
     Topic,
 )
+from reports.services.discipline import RECORD_COLUMNS, Roster, discipline_rows
 from reports.services.periods import topics_seed_defaults
 
 Status = OpinionReport.Status
@@ -265,6 +270,27 @@ def seed(ctx: ScaleContext) -> None:
     )
     ctx.reset_sequences(Direction, FocusTopic, OpinionReport.topics.through)
     ctx.log(f"  {made:,} reports, {sum(len(p.reports) for p in plans):,} in issues")
+    _reporting_records(ctx, periods, [m.pk for m in members])
+
+
+def _reporting_records(ctx, periods, collaborator_ids) -> None:
+    """Reporting discipline for every period, by the service's own rules.
+
+    The roster is read once for all periods and the rows are streamed in, as the
+    reports were: the upsert the service uses would cost minutes here.
+    """
+    started = time.monotonic()
+    roster = Roster(collaborator_ids)
+    now = timezone.now()
+    today = timezone.localdate()
+    bar = ctx.progress("reporting records", len(periods) * len(roster.units))
+    made = 0
+    for period in periods:
+        rows = list(discipline_rows(period=period, roster=roster, today=today, now=now))
+        made += ctx.load(ReportingRecord, RECORD_COLUMNS, rows, bar)
+    bar.finish()
+    ctx.reset_sequences(ReportingRecord)
+    ctx.log(f"  {made:,} reporting records in {time.monotonic() - started:.1f} s")
 
 
 def _report_row(

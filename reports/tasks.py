@@ -15,3 +15,9 @@ def periods_ensure_ahead() -> int:
 def followups_flag_overdue() -> int:
     """Escalate follow-ups past their due date, once each."""
     return services.followups_flag_overdue()
+
+
+@shared_task(time_limit=900, soft_time_limit=840)
+def discipline_refresh() -> int:
+    """Recompute reporting discipline for the current and the previous period."""
+    return services.discipline_refresh()

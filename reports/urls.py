@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import filing, issues, review, setup
+from reports.views import discipline, filing, issues, review, setup
 
 app_name = "reports"
 
@@ -58,6 +58,12 @@ urlpatterns = [
         "issues/<int:pk>/directions/",
         issues.direction_create,
         name="direction-create",
+    ),
+    path("discipline/", discipline.discipline, name="discipline"),
+    path(
+        "discipline/export.xlsx",
+        discipline.discipline_export,
+        name="discipline-export",
     ),
     path("periods/", setup.period_list, name="period-list"),
     path("periods/<int:pk>/focus/", setup.period_focus, name="period-focus"),

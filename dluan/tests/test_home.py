@@ -34,11 +34,13 @@ def test_navigation_differs_by_role(client_of, staff, collaborator):
 
 def test_catalogues_are_grouped_in_one_menu(client_of, staff):
     menu = client_of(staff).get(reverse("reports:period-list")).context["nav_menu"]
-    groups = [entry for entry in menu if entry.get("children")]
-    assert len(groups) == 1
-    children = [child["url"] for child in groups[0]["children"]]
-    assert children == [reverse("reports:topic-list"), reverse("reports:period-list")]
-    assert groups[0]["active"]
+    groups = {str(entry["label"]): entry for entry in menu if entry.get("children")}
+    catalogues = [child["url"] for child in groups["Danh mục"]["children"]]
+    assert catalogues == [reverse("reports:topic-list"), reverse("reports:period-list")]
+    assert groups["Danh mục"]["active"]
+    monitoring = [child["url"] for child in groups["Theo dõi, đánh giá"]["children"]]
+    assert monitoring == [reverse("reports:discipline")]
+    assert not groups["Theo dõi, đánh giá"]["active"]
 
 
 def test_seeding_the_demo_emails_nobody_and_leaves_delivery_as_it_was(

@@ -1,6 +1,7 @@
 """Writes for reports; one module per part of the workflow, all re-exported here."""
 
 from .base import ConflictError
+from .discipline import discipline_compute, discipline_refresh
 from .filing import (
     BalancePromptRequired,
     attachment_remove,
@@ -45,6 +46,8 @@ __all__ = [
     "attachment_remove",
     "attachments_add",
     "direction_create",
+    "discipline_compute",
+    "discipline_refresh",
     "earliest_report_day",
     "focus_topics_set",
     "followup_create",

@@ -16,6 +16,7 @@ from dluan.uploads import CheckedFile
 from reports.models import Attachment, OpinionReport, OpinionStream, ReportEvent
 
 from .base import lock_report, record_event, users_over
+from .discipline import discipline_compute
 from .periods import check_not_too_old, period_for
 
 REPORT_FIELDS = (
@@ -262,6 +263,8 @@ def report_submit(
     )
     if report.is_urgent and first_submission:
         _notify_urgent(report)
+    if report.kind == OpinionReport.Kind.PERIODIC and report.period_id:
+        discipline_compute(period=report.period, collaborator_ids=[report.author_id])
     return report
 
 
