@@ -8,7 +8,7 @@ import datetime
 from django.utils import timezone
 
 from collaborators.models import Collaborator
-from reports import services
+from reports import demo_history, services
 from reports.models import (
     FocusTopic,
     Issue,
@@ -576,6 +576,7 @@ def seed(ctx) -> None:
             services.report_link_issue(report=report, issue=issue, user=ctx.staff)
     _follow_up(ctx, issues, today)
     ctx.log(f"Reports: {made} added, {OpinionReport.objects.count()} in all.")
+    demo_history.seed(ctx)
 
 
 def _follow_up(ctx, issues, today) -> None:
