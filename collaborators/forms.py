@@ -207,3 +207,11 @@ class ImportConfirmForm(forms.Form):
     mode = forms.ChoiceField(
         choices=[("all", _("Import all rows")), ("valid", _("Import the valid rows"))]
     )
+
+
+class ReminderEmailsForm(forms.ModelForm):
+    """The collaborator's own choice of reminder e-mails."""
+
+    class Meta:
+        model = Collaborator
+        fields = ["reminder_emails"]

@@ -87,6 +87,15 @@ class Collaborator(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
     notes = models.TextField(_("notes"), blank=True)
+    # The collaborator's own choice; reminders stay in the app either way.
+    reminder_emails = models.BooleanField(
+        _("send me reminder e-mails"),
+        default=True,
+        # Rows loaded in bulk (COPY in dluan.scale) name their columns; this one
+        # defaults in the database too.
+        db_default=True,
+        help_text=_("Reminders about report deadlines stay in the app either way."),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),

@@ -5,6 +5,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collaborators.models import (
@@ -16,6 +17,7 @@ from collaborators.models import (
     TrainingSession,
 )
 from dluan.models import OrgUnit, User
+from dluan.services import notification_send
 from dluan.uploads import CheckedFile
 
 Kind = RosterEvent.Kind
@@ -199,7 +201,7 @@ def roster_event_record(
     collaborator.full_clean()
     collaborator.save()
     _sync_account(collaborator)
-    return RosterEvent.objects.create(
+    event = RosterEvent.objects.create(
         collaborator=collaborator,
         kind=kind,
         date=date,
@@ -209,6 +211,18 @@ def roster_event_record(
         status_after=collaborator.status,
         created_by=actor,
     )
+    # A dismissed collaborator's account is closed above, so they are not told here.
+    notification_send(
+        recipients=[collaborator.user],
+        title=gettext(
+            "The board recorded a decision about you: %(decision)s on %(date)s"
+        )
+        % {"decision": kind.label, "date": date.strftime("%d/%m/%Y")},
+        body=reason,
+        url=collaborator.get_absolute_url(),
+        key=f"roster-event:{event.pk}",
+    )
+    return event
 
 
 def _sync_account(collaborator: Collaborator) -> None:
@@ -242,7 +256,35 @@ def regulation_create(
         regulation.file.save(file.name, file.file, save=False)
     regulation.full_clean()
     regulation.save()
+    readers = (
+        Collaborator.objects.active()
+        .filter(unit__path__startswith=regulation.unit.path, user__isnull=False)
+        .select_related("user")
+    )
+    notification_send(
+        recipients=[collaborator.user for collaborator in readers],
+        title=gettext("New regulation version: %(title)s (%(version)s)")
+        % {"title": regulation.title, "version": regulation.version},
+        body=gettext(
+            "In force from %(date)s. Please read it and confirm that you have."
+        )
+        % {"date": regulation.effective_date.strftime("%d/%m/%Y")},
+        url=regulation.get_absolute_url(),
+        key=f"regulation:{regulation.pk}",
+    )
     return regulation
+
+
+@transaction.atomic
+def collaborator_set_reminder_emails(
+    *, user: User, collaborator: Collaborator, enabled: bool
+) -> Collaborator:
+    """A collaborator turns their own reminder e-mails on or off."""
+    if collaborator.user_id != user.pk:
+        raise ValidationError(_("Only the collaborator changes this setting."))
+    collaborator.reminder_emails = enabled
+    collaborator.save(update_fields=["reminder_emails", "updated_at"])
+    return collaborator
 
 
 @transaction.atomic

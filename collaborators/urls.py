@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/", views.collaborator_detail, name="collaborator-detail"),
     path("<int:pk>/edit/", views.collaborator_edit, name="collaborator-edit"),
     path(
+        "<int:pk>/reminder-emails/",
+        views.reminder_emails,
+        name="reminder-emails",
+    ),
+    path(
         "<int:pk>/events/new/",
         views.collaborator_event_create,
         name="collaborator-event-create",

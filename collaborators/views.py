@@ -19,6 +19,7 @@ from collaborators.forms import (
     ImportConfirmForm,
     ImportUploadForm,
     RegulationForm,
+    ReminderEmailsForm,
     RosterEventForm,
     RosterFilterForm,
     TrainingSessionForm,
@@ -143,11 +144,15 @@ def collaborator_detail(request, pk):
     if request.user.is_collaborator:
         history.pop("audit_entries")
     regulation = selectors.regulation_in_force(user=request.user)
+    is_own = collaborator.user_id == request.user.pk
     return render(
         request,
         "collaborators/collaborator_detail.html",
         {
             "collaborator": collaborator,
+            "reminder_form": ReminderEmailsForm(instance=collaborator)
+            if is_own
+            else None,
             "can_edit": request.user.is_board_staff,
             # The notes are the board's own; the collaborator does not read them.
             "show_notes": request.user.is_manager,
@@ -166,6 +171,29 @@ def my_profile(request):
     collaborator = Collaborator.objects.filter(user=request.user).first()
     if collaborator is None:
         raise Http404
+    return redirect(collaborator)
+
+
+@login_required
+@require_POST
+def reminder_emails(request, pk):
+    # Only the collaborator themselves: anyone else is told nothing exists here.
+    collaborator = get_object_or_404(
+        Collaborator.objects.filter(user=request.user), pk=pk
+    )
+    form = ReminderEmailsForm(request.POST, instance=collaborator)
+    if form.is_valid():
+        services.collaborator_set_reminder_emails(
+            user=request.user,
+            collaborator=collaborator,
+            enabled=form.cleaned_data["reminder_emails"],
+        )
+        if form.cleaned_data["reminder_emails"]:
+            messages.success(request, _("Reminders will also come by e-mail."))
+        else:
+            messages.success(
+                request, _("Reminders will come in the app only, not by e-mail.")
+            )
     return redirect(collaborator)
 
 

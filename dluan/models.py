@@ -206,6 +206,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # What the notice is about ("reminder:before:12"): one per recipient and key.
+    key = models.CharField(
+        _("key"), max_length=200, blank=True, default="", db_default=""
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -217,6 +221,15 @@ class Notification(models.Model):
             # The bell in the navigation bar: a user's unread notifications.
             models.Index(
                 fields=["recipient", "read_at"], name="dluan_notif_recipient_read"
+            ),
+        ]
+        constraints = [
+            # A keyed notice is sent once per recipient, whoever inserts it first;
+            # key first, so that notification_send reads back a batch by its key.
+            models.UniqueConstraint(
+                fields=["key", "recipient"],
+                condition=~models.Q(key=""),
+                name="%(app_label)s_%(class)s_once_per_key",
             ),
         ]
 

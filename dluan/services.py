@@ -7,11 +7,26 @@ from django.utils import timezone
 
 from dluan.models import Notification, User
 
+EMAIL_BATCH = 200
+
 
 def notification_send(
-    *, recipients: Iterable[User], title: str, body: str = "", url: str = ""
+    *,
+    recipients: Iterable[User],
+    title: str,
+    body: str = "",
+    url: str = "",
+    key: str = "",
+    email: bool = True,
 ) -> list[Notification]:
-    """Create one in-app notification per recipient and e-mail them after commit."""
+    """Create one in-app notification per recipient and e-mail them after commit.
+
+    With a ``key``, a recipient who already has a notification with that key gets
+    nothing: the database's unique constraint decides, so two runs at once cannot
+    both send it. Only the notifications created by this call are returned and
+    e-mailed. With ``email`` false they stay in the app and are never e-mailed.
+    """
+    now = timezone.now()
     seen = set()
     rows = []
     for user in recipients:
@@ -19,14 +34,37 @@ def notification_send(
             continue
         seen.add(user.pk)
         rows.append(
-            Notification(recipient=user, title=str(title), body=str(body), url=url)
+            Notification(
+                recipient=user,
+                title=str(title),
+                body=str(body),
+                url=url,
+                key=key,
+                created_at=now,
+            )
         )
-    created = Notification.objects.bulk_create(rows)
+    if not rows:
+        return []
+    if key:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        # The rows this call inserted carry its timestamp; those already there, or
+        # inserted by a concurrent run, do not.
+        created = list(
+            Notification.objects.filter(key=key, created_at=now).order_by("pk")
+        )
+    else:
+        created = Notification.objects.bulk_create(rows)
     ids = [notification.pk for notification in created]
-    if ids:
+    if ids and email:
         from dluan.tasks import send_notification_emails
 
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+        # A province's reminder goes to thousands: one task per batch keeps each
+        # within its time limit and lets several workers share the sending.
+        for start in range(0, len(ids), EMAIL_BATCH):
+            batch = ids[start : start + EMAIL_BATCH]
+            transaction.on_commit(
+                lambda batch=batch: send_notification_emails.delay(batch)
+            )
     return created
 
 
