@@ -4,7 +4,11 @@ A later issue adds a page by appending to ``PAGES`` and a background job by
 appending a function to ``JOB_BENCHES``; the runner does the rest.
 """
 
+import sys
 from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Accounts created by `seed_demo --scale ...`, all with the demo password.
 PASSWORD = "dluan-demo-2026"  # the published demo password
@@ -57,6 +61,7 @@ PAGES = [
     Page("issue list", "/reports/issues/"),
     Page("issue page", "/reports/issues/{issue}/"),
     Page("reporting discipline", "/reports/discipline/", BOARD_PERSONAS),
+    Page("early warnings", "/reports/warnings/"),
     Page("roster", "/collaborators/"),
     Page("roster · search", "/collaborators/?q=nguyen+van"),
     Page("collaborator profile", "/collaborators/{collaborator}/"),
@@ -69,5 +74,37 @@ PAGES = [
 # runner's ``Bench``; it times its work and its floor with ``bench.sample(fn)`` and
 # adds figures with ``bench.record(name, value, unit, floor=..., target=...)``,
 # e.g. compiling a summary against the plain SQL that reads the same rows. It runs
-# unless ``--only`` leaves out its function name. None yet.
-JOB_BENCHES = []
+# unless ``--only`` leaves out its function name.
+
+
+def daily_jobs(bench) -> None:
+    """Every job beat runs each day, in the foreground, on the whole province.
+
+    The floor is the same command doing nothing (its ``--help``): Django's start.
+    """
+    import subprocess
+    import time
+
+    def run(*args):
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "manage.py", "daily_jobs", *args],
+            cwd=ROOT,
+            env=bench.env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        return (time.perf_counter() - started) * 1000
+
+    floor = run("--help")
+    bench.record(
+        "job · daily_jobs (periods, meetings, follow-ups, discipline, reminders, "
+        "warnings)",
+        run() / 1000,
+        "s",
+        floor=floor / 1000,
+        target=300,
+    )
+
+
+JOB_BENCHES = [daily_jobs]

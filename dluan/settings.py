@@ -98,6 +98,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Covering indexes carry extra columns on PostgreSQL (INCLUDE); SQLite, the
+# small-board default, builds the same indexes without them.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # Web requests may not hold the database longer than this (PostgreSQL; 0: no limit).
 # Keep it below the web server's own worker timeout (gunicorn's --timeout, 30 s).
 DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT", 10) * 1000
@@ -175,6 +178,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.discipline_refresh",
         "schedule": crontab(hour=0, minute=45),
     },
+    "reports-warnings-raise": {
+        "task": "reports.tasks.warnings_raise",
+        "schedule": crontab(hour=6, minute=15),
+    },
+    "reports-reminders": {
+        "task": "reports.tasks.reminders_send",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Daily: the digest itself goes out on Mondays only.
+    "reports-missing-digest": {
+        "task": "reports.tasks.missing_digest_send",
+        "schedule": crontab(hour=7, minute=15),
+    },
     "meetings-periodic-ahead": {
         "task": "meetings.tasks.meetings_ensure_periodic",
         "schedule": crontab(hour=1, minute=0),
@@ -187,6 +203,22 @@ REPORTING_DEADLINE_DAYS_BEFORE_END = env_int("REPORTING_DEADLINE_DAYS_BEFORE_END
 # Reporting discipline: a collaborator appointed fewer days than this before a
 # period's deadline is not yet expected to file that period's report.
 DISCIPLINE_GRACE_DAYS = env_int("DISCIPLINE_GRACE_DAYS", 14)
+# Reminders to collaborators who have not filed: days before the deadline, days after.
+REMINDER_DAYS_BEFORE_DEADLINE = env_int("REMINDER_DAYS_BEFORE_DEADLINE", 3)
+REMINDER_DAYS_AFTER_DEADLINE = env_int("REMINDER_DAYS_AFTER_DEADLINE", 1)
+# Early warnings (reports/services/warnings.py states each rule). Ratios and the
+# similarity are read as whole percentages: WARNING_VOLUME_RATIO_PERCENT=200 is 2.0.
+WARNING_BASELINE_PERIODS = env_int("WARNING_BASELINE_PERIODS", 3)
+WARNING_VOLUME_RATIO = env_int("WARNING_VOLUME_RATIO_PERCENT", 200) / 100
+WARNING_MIN_REPORTS = env_int("WARNING_MIN_REPORTS", 5)
+WARNING_NEGATIVE_SHARE_POINTS = env_int("WARNING_NEGATIVE_SHARE_POINTS", 20)
+WARNING_SPREAD_COMMUNES = env_int("WARNING_SPREAD_COMMUNES", 3)
+WARNING_SPREAD_DAYS = env_int("WARNING_SPREAD_DAYS", 7)
+WARNING_SILENT_PERIODS = env_int("WARNING_SILENT_PERIODS", 2)
+WARNING_URGENT_HOURS = env_int("WARNING_URGENT_HOURS", 24)
+WARNING_URGENT_LOOKBACK_DAYS = env_int("WARNING_URGENT_LOOKBACK_DAYS", 30)
+WARNING_SIMILARITY = env_int("WARNING_SIMILARITY_PERCENT", 50) / 100
+WARNING_SIMILAR_CANDIDATES = env_int("WARNING_SIMILAR_CANDIDATES", 300)
 
 # E-mail: EMAIL_URL, or the individual EMAIL_* variables.
 EMAIL_BACKEND = env_str(

@@ -3,6 +3,7 @@ from django.contrib import admin
 from reports.models import (
     Attachment,
     Direction,
+    EarlyWarning,
     FocusTopic,
     FollowUp,
     Issue,
@@ -11,6 +12,7 @@ from reports.models import (
     ReportEvent,
     ReportingPeriod,
     ReportingRecord,
+    ReportingTally,
     Topic,
 )
 
@@ -174,4 +176,42 @@ class ReportingRecordAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportingTally)
+class ReportingTallyAdmin(admin.ModelAdmin):
+    """Counted by ``tally_refresh`` from the records: read only."""
+
+    list_display = ["period", "unit", "state", "count"]
+    list_filter = ["state"]
+    list_select_related = ["period", "unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EarlyWarning)
+class EarlyWarningAdmin(admin.ModelAdmin):
+    """Raised by ``warnings_raise``; acknowledged on the warnings page."""
+
+    list_display = ["title", "kind", "unit", "raised_at", "acknowledged_at"]
+    list_filter = ["kind"]
+    list_select_related = ["unit"]
+    raw_id_fields = [
+        "unit",
+        "topic",
+        "area",
+        "issue",
+        "period",
+        "acknowledged_by",
+    ]
+
+    def has_add_permission(self, request):
         return False

@@ -22,6 +22,8 @@ class ReportsConfig(AppConfig):
             models.FollowUp,
             models.Direction,
             models.ReportingRecord,
+            models.ReportingTally,
+            models.EarlyWarning,
         ):
             # Derived and bookkeeping columns would log an entry on every autosave.
             auditlog.register(

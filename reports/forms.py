@@ -11,6 +11,7 @@ from dluan.models import OrgUnit
 from dluan.uploads import ANY_ATTACHMENT, check_upload
 from dluan.widgets import DateInput, UnitFilterField
 from reports.models import (
+    EarlyWarning,
     FollowUp,
     Issue,
     OpinionReport,
@@ -449,3 +450,28 @@ class DisciplineFilterForm(forms.Form):
             user=user,
             selected=self.data.get(self.add_prefix("unit")),
         )
+
+
+# --- Early warnings ---------------------------------------------------------------
+
+
+class WarningFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All kinds")), *EarlyWarning.Kind.choices],
+    )
+    show = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[("open", _("Open warnings")), ("all", _("All warnings"))],
+    )
+
+
+class WarningAcknowledgeForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

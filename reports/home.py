@@ -48,6 +48,11 @@ def panels(request) -> list[Panel]:
             ),
         ]
     overdue = list(selectors.overdue_followups(user))
+    warnings = Panel(
+        "reports/panels/warnings.html",
+        {"warnings": list(selectors.open_warnings(user))},
+        order=11,
+    )
     if user.is_leader:
         return [
             Panel(
@@ -58,6 +63,7 @@ def panels(request) -> list[Panel]:
                 },
                 order=10,
             ),
+            warnings,
             Panel("reports/panels/overdue.html", {"overdue": overdue}, order=12),
         ]
     return [
@@ -69,5 +75,6 @@ def panels(request) -> list[Panel]:
             },
             order=10,
         ),
+        warnings,
         Panel("reports/panels/overdue.html", {"overdue": overdue}, order=12),
     ]

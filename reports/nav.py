@@ -23,14 +23,22 @@ NAV = [
         30,
         "/reports/issues/",
     ),
-    # Figures that follow the network's work: discipline now; early warnings
-    # and emulation scores join this menu.
+    # Figures that follow the network's work: discipline and early warnings;
+    # emulation scores join this menu.
     NavItem(
         pgettext_lazy("navigation", "Reporting discipline"),
         "reports:discipline",
         MANAGERS,
         50,
         "/reports/discipline/",
+        pgettext_lazy("navigation", "Monitoring"),
+    ),
+    NavItem(
+        pgettext_lazy("navigation", "Early warnings"),
+        "reports:warnings",
+        MANAGERS,
+        51,
+        "/reports/warnings/",
         pgettext_lazy("navigation", "Monitoring"),
     ),
     NavItem(

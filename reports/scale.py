@@ -8,7 +8,7 @@ Hands ``ctx.shared["periods"]`` (ids, oldest first) to the meetings seeder.
 
 import datetime
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -28,6 +28,7 @@ from reports.models import (
     ReportEvent,
     ReportingPeriod,
     ReportingRecord,
+    ReportingTally,
     Topic,
 )
 from reports.services.discipline import RECORD_COLUMNS, Roster, discipline_rows
@@ -285,11 +286,21 @@ def _reporting_records(ctx, periods, collaborator_ids) -> None:
     today = timezone.localdate()
     bar = ctx.progress("reporting records", len(periods) * len(roster.units))
     made = 0
+    unit_column, state_column = (
+        RECORD_COLUMNS.index("unit_id"),
+        RECORD_COLUMNS.index("state"),
+    )
     for period in periods:
         rows = list(discipline_rows(period=period, roster=roster, today=today, now=now))
         made += ctx.load(ReportingRecord, RECORD_COLUMNS, rows, bar)
+        tallies = Counter((row[unit_column], row[state_column]) for row in rows)
+        ctx.load(
+            ReportingTally,
+            ["period_id", "unit_id", "state", "count"],
+            [(period.pk, unit, state, n) for (unit, state), n in tallies.items()],
+        )
     bar.finish()
-    ctx.reset_sequences(ReportingRecord)
+    ctx.reset_sequences(ReportingRecord, ReportingTally)
     ctx.log(f"  {made:,} reporting records in {time.monotonic() - started:.1f} s")
 
 

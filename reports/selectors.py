@@ -3,7 +3,7 @@
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ from dluan.search import search
 from reports.models import (
     Attachment,
     Direction,
+    EarlyWarning,
     FocusTopic,
     FollowUp,
     Issue,
@@ -22,6 +23,7 @@ from reports.models import (
     ReportEvent,
     ReportingPeriod,
     ReportingRecord,
+    ReportingTally,
     Topic,
 )
 
@@ -413,9 +415,9 @@ class DisciplineRow:
         return 100 * self.on_time / self.expected
 
 
-def _state_counts() -> dict:
+def _state_sums() -> dict:
     return {
-        state: Count("pk", filter=Q(state=state))
+        state: Sum("count", filter=Q(state=state))
         for state in ReportingRecord.State.values
     }
 
@@ -448,13 +450,13 @@ def discipline_table(user, unit: OrgUnit, period: ReportingPeriod) -> dict:
     )
     unit._subtree_ids = [u.pk for u in units]
     counts = (
-        ReportingRecord.objects.visible_to(user)
+        ReportingTally.objects.visible_to(user)
         .filter(period=period, unit_id__in=unit._subtree_ids)
         .order_by()
         .values("unit_id")
-        .annotate(**_state_counts())
+        .annotate(**_state_sums())
     )
-    by_unit = {row.pop("unit_id"): row for row in counts}
+    by_unit = {row.pop("unit_id"): _no_none(row) for row in counts}
     own = DisciplineRow(unit=unit)
     own.add(by_unit.get(unit.pk, {}))
     children = [DisciplineRow(unit=u) for u in units if u.parent_id == unit.pk]
@@ -497,13 +499,13 @@ def discipline_trend(user, unit: OrgUnit, period: ReportingPeriod) -> dict:
         ]
     )[::-1]
     counts = (
-        ReportingRecord.objects.visible_to(user)
+        ReportingTally.objects.visible_to(user)
         .filter(period__in=periods, unit_id__in=subtree_ids(unit))
         .order_by()
         .values("period_id")
-        .annotate(**_state_counts())
+        .annotate(**_state_sums())
     )
-    by_period = {row.pop("period_id"): row for row in counts}
+    by_period = {row.pop("period_id"): _no_none(row) for row in counts}
     labels, reporting, on_time, rows = [], [], [], []
     for item in periods:
         row = DisciplineRow()
@@ -527,6 +529,11 @@ def discipline_trend(user, unit: OrgUnit, period: ReportingPeriod) -> dict:
         },
         "rows": rows,
     }
+
+
+def _no_none(sums: dict) -> dict:
+    """SUM of no rows is NULL: a state with no tally counts zero."""
+    return {state: value or 0 for state, value in sums.items()}
 
 
 def _rounded(rate: float | None) -> float | None:
@@ -607,3 +614,51 @@ def my_discipline(user, count: int = DISCIPLINE_TREND_PERIODS) -> dict:
         .order_by("-period__start")[:count]
     )
     return {"period": period, "sent": sent, "records": records}
+
+
+# --- Early warnings ---------------------------------------------------------------
+
+
+def warnings_list(user, *, kind: str = "", show: str = "open"):
+    """Warnings in the user's scope: open ones first, then the newest."""
+    queryset = EarlyWarning.objects.visible_to(user)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if show != "all":
+        queryset = queryset.open()
+    return queryset.order_by(
+        F("acknowledged_at").desc(nulls_first=True), "-raised_at", "-pk"
+    )
+
+
+def warning_rows(keys):
+    """A page's warnings (keys already scoped and filtered), with what they show."""
+    return EarlyWarning.objects.filter(pk__in=keys).with_related()
+
+
+def with_visible_reports(user, warnings) -> list:
+    """``warnings`` with ``reports`` set: (id, title) of those the user may see."""
+    warnings = list(warnings)
+    ids = {pk for warning in warnings for pk in warning.report_ids}
+    titles = dict(
+        OpinionReport.objects.visible_to(user)
+        .filter(pk__in=ids)
+        .values_list("pk", "title")
+        if ids
+        else []
+    )
+    for warning in warnings:
+        warning.reports = [
+            (pk, titles[pk]) for pk in warning.report_ids if pk in titles
+        ]
+    return warnings
+
+
+def open_warnings(user, limit=5):
+    """The newest open warnings of the user's scope, for the home panels."""
+    return (
+        EarlyWarning.objects.visible_to(user)
+        .open()
+        .select_related("unit")
+        .order_by("-raised_at", "-pk")[:limit]
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import discipline, filing, issues, review, setup
+from reports.views import discipline, filing, issues, review, setup, warnings
 
 app_name = "reports"
 
@@ -64,6 +64,12 @@ urlpatterns = [
         "discipline/export.xlsx",
         discipline.discipline_export,
         name="discipline-export",
+    ),
+    path("warnings/", warnings.warning_list, name="warnings"),
+    path(
+        "warnings/<int:pk>/acknowledge/",
+        warnings.warning_acknowledge,
+        name="warning-acknowledge",
     ),
     path("periods/", setup.period_list, name="period-list"),
     path("periods/<int:pk>/focus/", setup.period_focus, name="period-focus"),

@@ -31,6 +31,7 @@ from .periods import (
     topic_update,
     topics_seed_defaults,
 )
+from .reminders import missing_digest_send, reminders_send
 from .review import (
     report_accept,
     report_archive,
@@ -39,6 +40,7 @@ from .review import (
     report_retag,
     report_return,
 )
+from .warnings import warning_acknowledge, warnings_raise
 
 __all__ = [
     "BalancePromptRequired",
@@ -56,9 +58,11 @@ __all__ = [
     "issue_create",
     "issue_refresh_seen",
     "issue_update",
+    "missing_digest_send",
     "period_bounds",
     "period_for",
     "periods_ensure_ahead",
+    "reminders_send",
     "report_accept",
     "report_archive",
     "report_link_issue",
@@ -73,4 +77,6 @@ __all__ = [
     "topic_set_active",
     "topic_update",
     "topics_seed_defaults",
+    "warning_acknowledge",
+    "warnings_raise",
 ]

@@ -45,10 +45,16 @@ from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from collaborators.models import Collaborator, RosterEvent
-from reports.models import OpinionReport, ReportingPeriod, ReportingRecord
+from reports.models import (
+    OpinionReport,
+    ReportingPeriod,
+    ReportingRecord,
+    ReportingTally,
+)
 
 State = ReportingRecord.State
 COUNTED_STATUSES = (
@@ -158,8 +164,15 @@ def discipline_compute(
 
     Safe to run twice: rows are upserted on (collaborator, period).
     """
+    touched = None
     if collaborator_ids is not None:
         collaborator_ids = list(collaborator_ids)
+        # A collaborator who moved leaves a count behind in their former unit.
+        touched = set(
+            ReportingRecord.objects.filter(
+                period=period, collaborator_id__in=collaborator_ids
+            ).values_list("unit_id", flat=True)
+        )
     roster = Roster(collaborator_ids, until=period.deadline)
     records = [
         ReportingRecord(**dict(zip(RECORD_COLUMNS, row, strict=True)))
@@ -177,7 +190,35 @@ def discipline_compute(
         update_fields=["unit", "state", "submitted_at", "report", "computed_at"],
         batch_size=2000,
     )
+    tally_refresh(
+        period=period,
+        unit_ids=None if touched is None else touched | set(roster.units.values()),
+    )
     return len(records)
+
+
+def tally_refresh(*, period: ReportingPeriod, unit_ids=None) -> int:
+    """Recount ``period``'s records by unit and state (of the given units, or all).
+
+    The counts the discipline page sums; rewritten whole for the units concerned,
+    so they always equal the records.
+    """
+    tallies = ReportingTally.objects.filter(period=period)
+    records = ReportingRecord.objects.filter(period=period)
+    if unit_ids is not None:
+        unit_ids = list(unit_ids)
+        tallies = tallies.filter(unit_id__in=unit_ids)
+        records = records.filter(unit_id__in=unit_ids)
+    tallies.delete()
+    rows = [
+        ReportingTally(period=period, unit_id=unit, state=state, count=count)
+        for unit, state, count in records.order_by()
+        .values_list("unit_id", "state")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "state", "n")
+    ]
+    ReportingTally.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def discipline_refresh(*, today: datetime.date | None = None) -> int:

@@ -14,7 +14,12 @@ from collaborators.tests.factories import CollaboratorFactory
 from dluan.models import OrgUnit
 from dluan.tests.factories import OrgUnitFactory, UserFactory
 from reports import selectors, services
-from reports.models import OpinionReport, ReportingPeriod, ReportingRecord
+from reports.models import (
+    OpinionReport,
+    ReportingPeriod,
+    ReportingRecord,
+    ReportingTally,
+)
 from reports.tests.factories import OpinionReportFactory, OpinionStreamFactory
 
 State = ReportingRecord.State
@@ -282,6 +287,38 @@ def test_collaborator_counts_in_current_unit(make, period, commune, other_commun
     person.save()
     services.discipline_compute(period=period, today=AFTER)
     assert ReportingRecord.objects.get(collaborator=person).unit == other_commune
+
+
+def _tallies(period):
+    return {
+        (t.unit_id, t.state): t.count
+        for t in ReportingTally.objects.filter(period=period)
+    }
+
+
+def _counted(period):
+    counts = {}
+    for record in ReportingRecord.objects.filter(period=period):
+        key = (record.unit_id, record.state)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def test_tallies_always_equal_the_records(make, period, commune, other_commune):
+    stays, moves = make(unit=commune), make(unit=commune)
+    make(unit=other_commune)
+    services.discipline_compute(period=period, today=AFTER)
+    assert _tallies(period) == _counted(period)
+    assert _tallies(period)[(commune.pk, State.MISSING)] == 2
+    # One collaborator moves and files late: only their units are recounted.
+    moves.unit = other_commune
+    moves.save()
+    file(moves, period, at(AFTER))
+    services.discipline_compute(period=period, collaborator_ids=[moves.pk], today=AFTER)
+    assert _tallies(period) == _counted(period)
+    assert _tallies(period)[(commune.pk, State.MISSING)] == 1
+    assert _tallies(period)[(other_commune.pk, State.LATE)] == 1
+    assert stays.reporting_records.get().state == State.MISSING
 
 
 def test_compute_twice_gives_the_same_rows(tree, period):
