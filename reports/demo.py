@@ -576,7 +576,7 @@ def seed(ctx) -> None:
             services.report_link_issue(report=report, issue=issue, user=ctx.staff)
     _follow_up(ctx, issues, today)
     ctx.log(f"Reports: {made} added, {OpinionReport.objects.count()} in all.")
-    demo_history.seed(ctx)
+    demo_history.seed(ctx, fixed_titles=[row[0] for row in REPORTS])
 
 
 def _follow_up(ctx, issues, today) -> None:

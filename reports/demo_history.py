@@ -52,14 +52,15 @@ INCIDENT = (
 )  # fmt: skip
 
 
-def seed(ctx) -> None:
+def seed(ctx, *, fixed_titles=()) -> None:
+    """``fixed_titles``: the demo's hand-written reports (reports/demo.py)."""
     today = timezone.localdate()
     services.periods_ensure_ahead(today=today, ahead=1, behind=PERIODS_BACK)
     periods = list(
         ReportingPeriod.objects.filter(start__lte=today).order_by("-start")[
             : PERIODS_BACK + 1
         ]
-    )[::-1]
+    )[::-1]  # oldest first
     for parent_name, children in texts.EXTRA_TOPICS:
         parent, _made = Topic.objects.get_or_create(parent=None, name=parent_name)
         for child in children:
@@ -72,17 +73,51 @@ def seed(ctx) -> None:
         .order_by("user__username")
     )
     rng = random.Random(2019)
+    # One long-serving collaborator went quiet two periods ago: their commune falls
+    # silent (an early warning).
+    covering = {}
+    for author in authors:
+        for area in author.coverage_areas.all():
+            covering.setdefault(area.pk, []).append(author)
+    silent = next(
+        (
+            a
+            for a in authors
+            if a.decision_date
+            and a.decision_date < periods[0].start
+            and [area.pk for area in a.coverage_areas.all()] == [a.unit_id]
+            and covering[a.unit_id] == [a]
+            # Not a unit the demo's own reports speak for lately (a rule on the
+            # fixed demo reports only, so a second run picks the same person).
+            and not OpinionReport.objects.filter(
+                unit=a.unit, period__in=periods[-3:], title__in=fixed_titles
+            ).exists()
+        ),
+        None,
+    )
+    others = [a for a in authors if a != silent]
     made = 0
-    for period in periods:
+    for age, period in enumerate(reversed(periods)):
         for index, author in enumerate(authors):
-            made += _periodic(ctx, rng, period, index, author, topics, today)
-    made += _incident(ctx, authors, today)
+            made += _periodic(
+                ctx, rng, period, index, author, topics, today,
+                quiet=author == silent and age < 3,
+                steady=author == silent and age >= 3,
+            )  # fmt: skip
+    made += _incident(ctx, others, today)
+    made += _pollution(ctx, others, topics, today)
     for period in periods:
         services.discipline_compute(period=period, today=today)
-    ctx.log(f"Report history: {made} reports over {len(periods)} periods.")
+    raised = services.warnings_raise(today=today)
+    ctx.log(
+        f"Report history: {made} reports over {len(periods)} periods, "
+        f"{raised} early warnings raised."
+    )
 
 
-def _periodic(ctx, rng, period, index, author, topics, today) -> int:
+def _periodic(
+    ctx, rng, period, index, author, topics, today, *, quiet=False, steady=False
+) -> int:
     """One collaborator's periodic report for one period, as their habit has it."""
     filing, lateness = HABITS[index % len(HABITS)]
     # Draw every number first, so a rerun takes the same decisions.
@@ -91,6 +126,7 @@ def _periodic(ctx, rng, period, index, author, topics, today) -> int:
         rng.random() < lateness,
         rng.choice(TOPICS),
     )
+    files = (files or steady) and not quiet
     text_rolls = [rng.random() for _ in range(6)]
     appointed = author.decision_date or author.term_start
     if (
@@ -143,7 +179,10 @@ def _periodic(ctx, rng, period, index, author, topics, today) -> int:
             "kind": OpinionReport.Kind.PERIODIC,
             "title": pick(source["titles"], text_rolls[5]).format(place=place),
             "area": area,
-            "occurred_on": day,
+            # What it tells of happened within the period, even if sent late.
+            "occurred_on": max(
+                period.start, min(day, period.deadline) - datetime.timedelta(days=3)
+            ),
             "description": pick(source["descriptions"], text_rolls[2]).format(
                 place=place
             ),
@@ -218,5 +257,75 @@ def _incident(ctx, authors, today) -> int:
         )
         sent = timezone.make_aware(datetime.datetime.combine(day, datetime.time(13)))
         OpinionReport.objects.filter(pk=report.pk).update(submitted_at=sent)
+        made += 1
+    return made
+
+
+POLLUTION = (
+    "Trang trại heo xả thải ra mương thủy lợi ở {place}",
+    "Nước thải từ trang trại chăn nuôi heo chảy thẳng ra mương, bốc mùi hôi thối; "
+    "nhiều hộ dân phải đóng cửa cả ngày, ruộng lúa cuối mương bị ảnh hưởng.",
+    "Đề nghị Phòng Tài nguyên và Môi trường kiểm tra, xử phạt và buộc trang trại "
+    "xây hệ thống xử lý nước thải.",
+    [
+        ("Người dân bức xúc vì đã phản ánh nhiều lần nhưng tình trạng vẫn kéo dài.",
+         "oppose", BREADTH.MAJORITY),
+        ("Bà con lo ngại nguồn nước giếng và sức khỏe trẻ nhỏ.", "concern",
+         BREADTH.MANY),
+    ],
+)  # fmt: skip
+
+
+def _pollution(ctx, authors, topics, today) -> int:
+    """A wave of reports on one farm's pollution this period, reviewed at once.
+
+    Far more reports on the topic than in the periods before, and far more
+    opposed and worried opinion: the early warnings of a jump.
+    """
+    title, description, proposals, streams = POLLUTION
+    with_areas = [a for a in authors if a.coverage_areas.all()]
+    if not with_areas:
+        return 0
+    area = with_areas[-1].coverage_areas.all()[0]
+    place = area.name[0].lower() + area.name[1:]
+    topic = topics.get("Ô nhiễm môi trường")
+    made = 0
+    for offset, author in enumerate(with_areas[-6:]):
+        wording = f"{title.format(place=place)} (lần {offset + 1})"
+        if OpinionReport.objects.filter(author=author, title=wording).exists():
+            continue
+        day = today - datetime.timedelta(days=offset)
+        report = services.report_save_draft(
+            author=author,
+            user=author.user,
+            data={
+                "kind": OpinionReport.Kind.URGENT,
+                "urgency": OpinionReport.Urgency.URGENT,
+                "title": wording,
+                "area": area if area in author.coverage_areas.all() else None,
+                "occurred_on": day,
+                "description": description,
+                "proposals": proposals,
+            },
+            topics=[topic] if topic else [],
+            streams=[
+                {
+                    "summary": summary,
+                    "direction": direction,
+                    "breadth": breadth,
+                    "intensity": OpinionStream.Intensity.HIGH,
+                    "social_groups": ["farmers"],
+                    "channels": ["direct"],
+                }
+                for summary, direction, breadth in streams
+            ],
+        )
+        if report.area_id is None:
+            report.area = author.coverage_areas.all()[0]
+            report.save(update_fields=["area"])
+        report = services.report_submit(
+            report=report, user=author.user, confirm_balance=True
+        )
+        services.report_accept(report=report, user=ctx.staff, version=report.version)
         made += 1
     return made
