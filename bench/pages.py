@@ -62,6 +62,7 @@ PAGES = [
     Page("issue page", "/reports/issues/{issue}/"),
     Page("reporting discipline", "/reports/discipline/", BOARD_PERSONAS),
     Page("early warnings", "/reports/warnings/"),
+    Page("emulation scores", "/collaborators/scores/"),
     Page("roster", "/collaborators/"),
     Page("roster · search", "/collaborators/?q=nguyen+van"),
     Page("collaborator profile", "/collaborators/{collaborator}/"),

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from collaborators.models import (
     Collaborator,
+    CollaboratorScore,
     Regulation,
     RegulationAcknowledgement,
     RosterEvent,
@@ -88,3 +89,20 @@ class TrainingAttendanceAdmin(admin.ModelAdmin):
     list_display = ["collaborator", "session", "attended"]
     raw_id_fields = ["collaborator", "session"]
     list_select_related = ["collaborator", "session"]
+
+
+@admin.register(CollaboratorScore)
+class CollaboratorScoreAdmin(admin.ModelAdmin):
+    """Read-only: scores are computed (collaborators/scoring.py), never typed in."""
+
+    list_display = ["collaborator", "year", "total", "unit", "computed_at"]
+    list_filter = ["year"]
+    search_fields = ["collaborator__full_name"]
+    list_select_related = ["collaborator", "unit"]
+    raw_id_fields = ["collaborator", "unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -26,3 +26,5 @@ class CollaboratorsConfig(AppConfig):
         auditlog.register(models.RegulationAcknowledgement)
         auditlog.register(models.TrainingSession)
         auditlog.register(models.TrainingAttendance)
+        # The daily upsert sends no signals: only deletions in the admin are logged.
+        auditlog.register(models.CollaboratorScore)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from collaborators.models import Collaborator, Regulation, RosterEvent, TrainingSession
 from collaborators.selectors import RosterFilters, units_for
-from dluan.models import User
+from dluan.models import OrgUnit, User
 from dluan.uploads import DOCUMENTS, check_upload
 from dluan.widgets import DateInput, UnitFilterField
 
@@ -215,3 +215,18 @@ class ReminderEmailsForm(forms.ModelForm):
     class Meta:
         model = Collaborator
         fields = ["reminder_emails"]
+
+
+class ScoreFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000)
+    unit = UnitFilterField(label=_("Unit"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].max_value = timezone.localdate().year + 1
+        self.fields["year"].widget.attrs["max"] = self.fields["year"].max_value
+        self.fields["unit"].limit_to(
+            OrgUnit.objects.visible_to(user),
+            user=user,
+            selected=self.data.get(self.add_prefix("unit")),
+        )

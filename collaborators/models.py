@@ -407,3 +407,67 @@ class TrainingAttendance(models.Model):
 
     def __str__(self):
         return f"{self.collaborator} · {self.session}"
+
+
+class CollaboratorScoreQuerySet(ScopedQuerySet):
+    # The collaborator's unit when scored, kept on the row (like a reporting
+    # record's): a province's ranking is scoped without joining the roster.
+    unit_path_lookup = "unit__path"
+    owner_lookup = "collaborator__user"
+
+    def with_related(self):
+        return self.select_related("collaborator", "unit")
+
+    def ranked(self):
+        return self.order_by("-total", "id")
+
+
+class CollaboratorScore(models.Model):
+    """A collaborator's emulation score (điểm thi đua) for a year, with its parts.
+
+    Computed by ``collaborators.scoring.scores_compute``, whose docstring holds the
+    rules; never typed in.
+    """
+
+    collaborator = models.ForeignKey(
+        Collaborator,
+        verbose_name=_("collaborator"),
+        on_delete=models.CASCADE,
+        related_name="scores",
+    )
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    # Part name → 0..1; a part where nothing was expected of them is absent.
+    parts = models.JSONField(_("parts"), default=dict, blank=True)
+    total = models.DecimalField(_("score"), max_digits=4, decimal_places=1)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    objects = CollaboratorScoreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("emulation score")
+        verbose_name_plural = _("emulation scores")
+        ordering = ["-year", "-total", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collaborator", "year"], name="%(app_label)s_%(class)s_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(total__gte=0) & Q(total__lte=100),
+                name="%(app_label)s_%(class)s_total_range",
+            ),
+        ]
+        indexes = [
+            # The ranking of a year, read in score order until a page is full;
+            # the unit subtree is checked in the index.
+            models.Index(
+                fields=["year", "-total", "id"],
+                include=["unit"],
+                name="score_year_rank",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.collaborator_id} {self.year}: {self.total}"

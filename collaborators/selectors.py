@@ -195,3 +195,46 @@ def audit_trail(entries) -> list[AuditLine]:
                 changes.append((label, f"{old} → {new}"))
         lines.append(AuditLine(entry=entry, changes=changes))
     return lines
+
+
+# --- Emulation scores (rules in collaborators/scoring.py) ---------------------------
+
+
+def score_ranking(*, user: User, year: int, unit: OrgUnit | None = None) -> QuerySet:
+    """The year's scores a user may see, highest first; ``unit``: its subtree only."""
+    from collaborators.models import CollaboratorScore
+
+    queryset = CollaboratorScore.objects.visible_to(user).filter(year=year)
+    if unit is not None:
+        queryset = queryset.in_subtree(unit)
+    return queryset.ranked()
+
+
+def score_rows(keys) -> QuerySet:
+    """A ranking page's rows, for its keys, with the names and units they show."""
+    from collaborators.models import CollaboratorScore
+
+    return CollaboratorScore.objects.filter(pk__in=keys).with_related()
+
+
+def score_of(*, collaborator: Collaborator, year: int):
+    from collaborators.models import CollaboratorScore
+
+    return CollaboratorScore.objects.filter(
+        collaborator=collaborator, year=year
+    ).first()
+
+
+def with_score(queryset: QuerySet, *, year: int) -> QuerySet:
+    """Collaborators with ``score``: their stored total for the year (or None)."""
+    from django.db.models import OuterRef, Subquery
+
+    from collaborators.models import CollaboratorScore
+
+    return queryset.annotate(
+        score=Subquery(
+            CollaboratorScore.objects.filter(
+                collaborator=OuterRef("pk"), year=year
+            ).values("total")[:1]
+        )
+    )

@@ -10,6 +10,14 @@ urlpatterns = [
     path("new/", views.collaborator_create, name="collaborator-create"),
     path("me/", views.my_profile, name="my-profile"),
     path("terms-ending/", views.terms_ending, name="terms-ending"),
+    path("scores/", views.scores, name="scores"),
+    path("scores/export.xlsx", views.scores_export, name="scores-export"),
+    path(
+        "scores/commendation.pdf",
+        views.scores_commendation,
+        name="scores-commendation",
+    ),
+    path("scores/<int:pk>/", views.score_detail, name="score-detail"),
     path("<int:pk>/", views.collaborator_detail, name="collaborator-detail"),
     path("<int:pk>/edit/", views.collaborator_edit, name="collaborator-edit"),
     path(

@@ -2,17 +2,19 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from collaborators import selectors, services
+from collaborators import scoring, selectors, services
 from collaborators.forms import (
     AttendanceForm,
     CollaboratorForm,
@@ -22,6 +24,7 @@ from collaborators.forms import (
     ReminderEmailsForm,
     RosterEventForm,
     RosterFilterForm,
+    ScoreFilterForm,
     TrainingSessionForm,
 )
 from collaborators.models import Collaborator, Regulation, TrainingSession
@@ -32,8 +35,11 @@ from collaborators.spreadsheets import (
     template_workbook,
     validate_rows,
 )
+from dluan import pdf
 from dluan.access import add_errors, require_manager
-from dluan.xlsx import XLSX_CONTENT_TYPE
+from dluan.models import OrgUnit
+from dluan.paging import LargePaginator
+from dluan.xlsx import XLSX_CONTENT_TYPE, build_workbook
 
 PAGE_SIZE = 25
 IMPORT_SESSION_KEY = "collaborators_import"
@@ -225,12 +231,15 @@ def collaborator_event_create(request, pk):
 @login_required
 def terms_ending(request):
     _require_manager(request)
-    queryset = selectors.terms_ending(user=request.user)
+    year = timezone.localdate().year
+    queryset = selectors.with_score(
+        selectors.terms_ending(user=request.user), year=year
+    )
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "collaborators/terms_ending.html",
-        {"page": page, "days": selectors.TERM_ENDING_DAYS},
+        {"page": page, "days": selectors.TERM_ENDING_DAYS, "year": year},
     )
 
 
@@ -514,3 +523,187 @@ def training_attendance(request, pk):
         "collaborators/training_attendance.html",
         {"form": form, "session": session},
     )
+
+
+# --- Emulation scores ---------------------------------------------------------------
+
+# Part names (collaborators/scoring.py, rule 1) as the pages show them.
+PART_LABELS = {
+    "reporting": _lazy("Reporting rate"),
+    "on_time": _lazy("On-time rate"),
+    "quality": _lazy("Report quality"),
+    "urgent": _lazy("Urgent reports accepted"),
+    "meetings": _lazy("Briefing attendance"),
+    "training": _lazy("Training attendance"),
+    "regulation": _lazy("Regulation acknowledged"),
+}
+
+
+def _score_selection(request) -> tuple[ScoreFilterForm, int, OrgUnit | None]:
+    """The year and unit asked for; a unit outside the user's subtree is 404."""
+    _require_manager(request)
+    form = ScoreFilterForm(request.GET, user=request.user)
+    if not form.is_valid():
+        raise Http404
+    year = form.cleaned_data["year"] or timezone.localdate().year
+    return form, year, form.cleaned_data["unit"]
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else value * 100
+
+
+def _score_parts(score, table: dict) -> list[dict]:
+    """Each weighted part with its label, weight and value (None: did not apply)."""
+    parts = score.parts if score else {}
+    return [
+        {
+            "name": name,
+            "label": PART_LABELS.get(name, name),
+            "weight": weight,
+            "percent": _percent(parts.get(name)),
+        }
+        for name, weight in table.items()
+    ]
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _score_sheet_rows(queryset, table: dict) -> list[list]:
+    rows = []
+    for rank, score in enumerate(queryset.with_related(), start=1):
+        rows.append(
+            [
+                rank,
+                score.collaborator.full_name,
+                str(score.unit),
+                *(
+                    None
+                    if score.parts.get(name) is None
+                    else round(score.parts[name] * 100, 1)
+                    for name in table
+                ),
+                float(score.total),
+            ]
+        )
+    return rows
+
+
+@login_required
+def scores(request):
+    if request.user.is_collaborator:
+        collaborator = Collaborator.objects.filter(user=request.user).first()
+        if collaborator is None:
+            raise Http404
+        return score_detail(request, collaborator.pk)
+    form, year, unit = _score_selection(request)
+    table = scoring.weights()
+    paginator = LargePaginator(
+        selectors.score_ranking(user=request.user, year=year, unit=unit),
+        PAGE_SIZE,
+        rows=selectors.score_rows,
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    offset = (page.number - 1) * PAGE_SIZE
+    ranked = [
+        (offset + number, score, [_percent(score.parts.get(name)) for name in table])
+        for number, score in enumerate(page, start=1)
+    ]
+    return render(
+        request,
+        "collaborators/scores.html",
+        {
+            "form": form,
+            "year": year,
+            "unit": unit,
+            "page": page,
+            "ranked": ranked,
+            "parts": [PART_LABELS.get(name, name) for name in table],
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def score_detail(request, pk):
+    collaborator = get_object_or_404(
+        Collaborator.objects.visible_to(request.user).select_related("unit"), pk=pk
+    )
+    year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year") or year)
+    except ValueError:
+        raise Http404 from None
+    score = selectors.score_of(collaborator=collaborator, year=year)
+    return render(
+        request,
+        "collaborators/scores_detail.html",
+        {
+            "collaborator": collaborator,
+            "year": year,
+            "score": score,
+            "parts": _score_parts(score, scoring.weights()),
+        },
+    )
+
+
+@login_required
+def scores_export(request):
+    _form, year, unit = _score_selection(request)
+    table = scoring.weights()
+    header = [
+        _("Rank"),
+        _("Full name"),
+        _("Unit"),
+        *(f"{PART_LABELS.get(name, name)} (%)" for name in table),
+        _("Score"),
+    ]
+    rows = _score_sheet_rows(
+        selectors.score_ranking(user=request.user, year=year, unit=unit), table
+    )
+    return _xlsx_response(
+        build_workbook([(_("Emulation scores"), header, rows)]),
+        f"diem-thi-dua-{year}.xlsx",
+    )
+
+
+def commendation_context(*, user, year: int, unit: OrgUnit | None) -> dict:
+    """The commendation list: the top ``COMMENDATION_SIZE`` of the unit's subtree."""
+    size = settings.COMMENDATION_SIZE
+    issuer = unit or user.org_unit or OrgUnit.objects.filter(parent=None).first()
+    top = list(
+        selectors.score_ranking(user=user, year=year, unit=unit).with_related()[:size]
+    )
+    today = timezone.localdate()
+    doc = {
+        "issuer_lines": pdf.issuer_lines(issuer),
+        # "Số" (number) and the title belong to the Party's document format.
+        "number": "Số      -DS/BTGDV",
+        "place_date": pdf.place_and_date(issuer, today),
+        "title": "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
+        "subject": _(
+            "Public-opinion collaborators with the highest emulation scores in %(year)s"
+        )
+        % {"year": year},
+        "recipients": [_("Standing Committee (for report)"), _("Board files")],
+        "sign_for": "",
+        "sign_title": "TRƯỞNG BAN",
+        "signer": "",
+    }
+    return {"doc": doc, "year": year, "unit": issuer, "scores": top}
+
+
+@login_required
+def scores_commendation(request):
+    _form, year, unit = _score_selection(request)
+    context = commendation_context(user=request.user, year=year, unit=unit)
+    # An official document: Vietnamese whatever the reader's interface language.
+    with translation.override("vi"):
+        content = pdf.render_pdf("collaborators/commendation_pdf.html", context)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="de-nghi-khen-thuong-{year}.pdf"'
+    )
+    return response

@@ -122,3 +122,24 @@ def load_dotenv(path) -> None:
         if not sep or not key.strip():
             raise ImproperlyConfigured(f"{path}, line {number}: expected KEY=VALUE.")
         os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+def env_weights(name: str, default: dict[str, int]) -> dict[str, int]:
+    """Whole-number weights "a=30,b=20" for the keys of ``default``, all of them."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return dict(default)
+    weights = {}
+    for item in raw.split(","):
+        key, _sep, value = item.partition("=")
+        key = key.strip()
+        if key not in default or not value.strip().isdigit():
+            raise ImproperlyConfigured(
+                f"{name}={raw!r}: each item must be one of {', '.join(default)} "
+                "followed by = and a whole number."
+            )
+        weights[key] = int(value)
+    missing = set(default) - set(weights)
+    if missing:
+        raise ImproperlyConfigured(f"{name} lacks a weight for {', '.join(missing)}.")
+    return weights

@@ -68,3 +68,14 @@ MANAGERS = frozenset({"staff", "admin", "leader"})
 LEADERS = frozenset({"leader"})
 COLLABORATORS = frozenset({"collaborator"})
 EVERYONE = MANAGERS | COLLABORATORS
+
+
+def score_parts(year: int, collaborator_ids=None) -> dict[str, dict[int, float]]:
+    """Each app's parts of the emulation score (``<app>/scoring.py``), merged."""
+    merged: dict[str, dict[int, float]] = {}
+    for app in PRODUCT_APPS:
+        module = _app_module(app, "scoring")
+        if module is not None:
+            for name, values in module.parts(year, collaborator_ids).items():
+                merged.setdefault(name, {}).update(values)
+    return merged

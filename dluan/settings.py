@@ -14,6 +14,7 @@ from dluan.env import (
     env_list,
     env_redis_url,
     env_str,
+    env_weights,
     load_dotenv,
 )
 
@@ -191,6 +192,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.missing_digest_send",
         "schedule": crontab(hour=7, minute=15),
     },
+    # After the discipline refresh, whose records it reads.
+    "collaborators-scores-refresh": {
+        "task": "collaborators.tasks.scores_refresh",
+        "schedule": crontab(hour=1, minute=15),
+    },
     "meetings-periodic-ahead": {
         "task": "meetings.tasks.meetings_ensure_periodic",
         "schedule": crontab(hour=1, minute=0),
@@ -203,6 +209,24 @@ REPORTING_DEADLINE_DAYS_BEFORE_END = env_int("REPORTING_DEADLINE_DAYS_BEFORE_END
 # Reporting discipline: a collaborator appointed fewer days than this before a
 # period's deadline is not yet expected to file that period's report.
 DISCIPLINE_GRACE_DAYS = env_int("DISCIPLINE_GRACE_DAYS", 14)
+# Emulation scores: points out of 100 for each part (collaborators/scoring.py
+# states the rules), e.g. SCORE_WEIGHTS="reporting=30,on_time=20,quality=20,
+# urgent=10,meetings=10,training=5,regulation=5"; urgent reports accepted count up
+# to SCORE_URGENT_CAP; the commendation list names the COMMENDATION_SIZE first.
+SCORE_WEIGHTS = env_weights(
+    "SCORE_WEIGHTS",
+    {
+        "reporting": 30,
+        "on_time": 20,
+        "quality": 20,
+        "urgent": 10,
+        "meetings": 10,
+        "training": 5,
+        "regulation": 5,
+    },
+)
+SCORE_URGENT_CAP = env_int("SCORE_URGENT_CAP", 5)
+COMMENDATION_SIZE = env_int("COMMENDATION_SIZE", 10)
 # Reminders to collaborators who have not filed: days before the deadline, days after.
 REMINDER_DAYS_BEFORE_DEADLINE = env_int("REMINDER_DAYS_BEFORE_DEADLINE", 3)
 REMINDER_DAYS_AFTER_DEADLINE = env_int("REMINDER_DAYS_AFTER_DEADLINE", 1)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from collaborators.models import Collaborator
+from collaborators.scoring import scores_compute
 from dluan.pdf import render_html_to_pdf
 from meetings import services
 from meetings.models import (
@@ -238,3 +239,6 @@ def seed(ctx) -> None:
         f"Meetings: {Meeting.objects.count()} briefings ({created} periodic created), "
         f"{ReferenceDocument.objects.count()} documents."
     )
+    # Meetings are the last layer: every part of the emulation score is in now.
+    scored = scores_compute(year=timezone.localdate().year)
+    ctx.log(f"Emulation scores: {scored} collaborators scored.")

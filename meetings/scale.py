@@ -8,6 +8,7 @@ current period's is planned.
 import datetime
 from collections import defaultdict
 
+from collaborators.scoring import scores_compute
 from dluan.scale import ScaleContext
 from meetings.models import Attendance, Invitation, Meeting
 from reports.models import ReportingPeriod
@@ -171,3 +172,6 @@ def seed(ctx: ScaleContext) -> None:
         ctx.progress("attendance", len(attendances)),
     )
     ctx.reset_sequences(Meeting, Invitation, Attendance)
+    # The last layer: every part of this year's emulation scores is in now.
+    scored = scores_compute(year=ctx.today.year)
+    ctx.log(f"  {scored:,} collaborators scored")

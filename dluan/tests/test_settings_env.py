@@ -99,3 +99,19 @@ def test_email_url_fills_the_smtp_settings():
     assert config["EMAIL_PORT"] == 465
     assert config["EMAIL_HOST_PASSWORD"] == "p@ss"
     assert config["EMAIL_USE_SSL"] is True
+
+
+def test_score_weights_are_read_whole_and_checked(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from dluan.env import env_weights
+
+    default = {"reporting": 60, "meetings": 40}
+    monkeypatch.setenv("W", "reporting=70, meetings=30")
+    assert env_weights("W", default) == {"reporting": 70, "meetings": 30}
+    for bad in ("reporting=70", "reporting=x,meetings=1", "speed=1,meetings=1"):
+        monkeypatch.setenv("W", bad)
+        with pytest.raises(ImproperlyConfigured, match="W"):
+            env_weights("W", default)
+    monkeypatch.delenv("W")
+    assert env_weights("W", default) == default
