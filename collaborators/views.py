@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from collaborators import scoring, selectors, services
@@ -529,13 +529,13 @@ def training_attendance(request, pk):
 
 # Part names (collaborators/scoring.py, rule 1) as the pages show them.
 PART_LABELS = {
-    "reporting": _lazy("Reporting rate"),
-    "on_time": _lazy("On-time rate"),
-    "quality": _lazy("Report quality"),
-    "urgent": _lazy("Urgent reports accepted"),
-    "meetings": _lazy("Briefing attendance"),
-    "training": _lazy("Training attendance"),
-    "regulation": _lazy("Regulation acknowledged"),
+    "reporting": gettext_lazy("Reporting rate"),
+    "on_time": gettext_lazy("On-time rate"),
+    "quality": gettext_lazy("Report quality"),
+    "urgent": gettext_lazy("Urgent reports accepted"),
+    "meetings": gettext_lazy("Briefing attendance"),
+    "training": gettext_lazy("Training attendance"),
+    "regulation": gettext_lazy("Regulation acknowledged"),
 }
 
 

@@ -3,6 +3,7 @@
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dluan.models import OrgUnit
 from dluan.scoping import subtree_ids
-from dluan.search import search
+from dluan.search import fold, search
 from reports.models import (
     Attachment,
     Direction,
@@ -305,6 +306,37 @@ def linkable_issues(user, report):
         .filter(unit__in=report.unit.path_ids)
         .order_by("-last_seen", "-pk")
     )
+
+
+SIMILAR_ISSUES = 3
+SIMILAR_ISSUE_THRESHOLD = 0.3
+
+
+def similar_issues(user, report, limit: int = SIMILAR_ISSUES) -> list[Issue]:
+    """The open issues a report may join that its title most resembles.
+
+    Among the issues its page offers (its unit's and those above: a few dozen),
+    by trigram similarity of the folded title on PostgreSQL; elsewhere, issues
+    sharing at least two of the title's longer words.
+    """
+    candidates = linkable_issues(user, report)
+    title = fold(report.title)
+    if connections[candidates.db].vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        return list(
+            candidates.annotate(likeness=TrigramSimilarity("search_text", title))
+            .filter(likeness__gte=SIMILAR_ISSUE_THRESHOLD)
+            .order_by("-likeness", "-last_seen", "-pk")[:limit]
+        )
+    words = {word for word in title.split() if len(word) >= 4}
+    scored = []
+    for issue in candidates:
+        shared = len(words & set(issue.search_text.split()))
+        if shared >= 2:
+            scored.append((shared, issue))
+    scored.sort(key=lambda pair: -pair[0])
+    return [issue for _shared, issue in scored[:limit]]
 
 
 def overdue_followups(user, limit=10):

@@ -274,7 +274,7 @@ def test_report_page_query_count_with_removed_attachments(
     )
     client = client_of(staff)
     client.get(report.get_absolute_url())
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(report.get_absolute_url())
     assert len(response.context["attachments"]) == count
     assert len(response.context["removed_attachments"]) == count

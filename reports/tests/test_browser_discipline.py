@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from collaborators.models import RosterEvent
+from collaborators.scoring import scores_compute
 from conftest import PHONE, browser_login, screenshot
 from reports import services
 from reports.models import ReportingPeriod
@@ -94,3 +95,11 @@ def test_collaborator_sees_the_reminder_on_a_phone(
     assert f"hạn nộp ngày {deadline}" in page.locator("main").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "discipline-03-collaborator-reminder")
+
+    # Their emulation score, with its parts, on the same phone.
+    scores_compute(year=today.year)
+    page.goto("/collaborators/scores/")
+    main = page.locator("main").inner_text()
+    assert "Điểm thi đua" in main and "Tỷ lệ báo cáo" in main
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "discipline-04-collaborator-score")

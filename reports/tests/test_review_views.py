@@ -206,7 +206,7 @@ def test_report_page_query_count_does_not_grow(
     )
     client = client_of(staff)
     client.get(report.get_absolute_url())
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(report.get_absolute_url())
     assert len(response.context["streams"]) == count
     assert len(response.context["attachments"]) == count
@@ -349,3 +349,27 @@ def test_report_page_offers_the_open_issues_of_its_unit_and_above(
     client.post(url, {"issue": own.pk})
     report.refresh_from_db()
     assert report.issue_id == own.pk
+
+
+def test_report_page_suggests_the_open_issues_it_resembles(
+    client_of, staff, collaborator, town
+):
+    report = OpinionReportFactory(
+        author=collaborator.collaborator,
+        title="Ghe hút cát hoạt động ban đêm trên sông Bồ",
+    )
+    alike = IssueFactory(
+        unit=town,
+        created_by=staff,
+        title="Ghe hút cát trái phép ban đêm trên sông Bồ",
+    )
+    IssueFactory(unit=town, created_by=staff, title="Tín dụng đen ở chợ Tứ Hạ")
+    IssueFactory(
+        unit=town,
+        created_by=staff,
+        title="Ghe hút cát ban đêm trên sông Bồ (đã xong)",
+        status="resolved",
+    )
+    response = client_of(staff).get(report.get_absolute_url())
+    assert response.context["similar_issues"] == [alike]
+    assert alike.get_absolute_url() in response.content.decode()

@@ -79,6 +79,9 @@ def _page_context(request, report, **bound) -> dict:
             ),
             link_form=bound.get("link_form")
             or LinkIssueForm(issues=selectors.linkable_issues(user, report)),
+            similar_issues=(
+                selectors.similar_issues(user, report) if not report.issue_id else []
+            ),
             issue_form=bound.get("issue_form")
             or IssueFromReportForm(initial={"title": report.title}),
         )
