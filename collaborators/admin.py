@@ -9,6 +9,7 @@ from collaborators.models import (
     TrainingAttendance,
     TrainingSession,
 )
+from dluan.admin import ComputedAdmin
 
 
 class RosterEventInline(admin.TabularInline):
@@ -92,7 +93,7 @@ class TrainingAttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(CollaboratorScore)
-class CollaboratorScoreAdmin(admin.ModelAdmin):
+class CollaboratorScoreAdmin(ComputedAdmin):
     """Read-only: scores are computed (collaborators/scoring.py), never typed in."""
 
     list_display = ["collaborator", "year", "total", "unit", "computed_at"]
@@ -100,9 +101,3 @@ class CollaboratorScoreAdmin(admin.ModelAdmin):
     search_fields = ["collaborator__full_name"]
     list_select_related = ["collaborator", "unit"]
     raw_id_fields = ["collaborator", "unit"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

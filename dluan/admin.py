@@ -5,6 +5,21 @@ from django.utils.translation import gettext_lazy as _
 from dluan.models import Notification, OrgUnit, User
 
 admin.site.site_header = _("dluan administration")
+
+
+class ComputedAdmin(admin.ModelAdmin):
+    """Rows a job computes (discipline, tallies, scores): read here, never typed in."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 admin.site.site_title = _("dluan")
 
 

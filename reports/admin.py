@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from dluan.admin import ComputedAdmin
 from reports.models import (
     Attachment,
     Direction,
@@ -161,7 +162,7 @@ class DirectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportingRecord)
-class ReportingRecordAdmin(admin.ModelAdmin):
+class ReportingRecordAdmin(ComputedAdmin):
     """Computed by ``discipline_compute``: read only."""
 
     list_display = ["collaborator", "period", "unit", "state", "submitted_at"]
@@ -169,32 +170,14 @@ class ReportingRecordAdmin(admin.ModelAdmin):
     list_select_related = ["collaborator", "period", "unit"]
     raw_id_fields = ["collaborator", "unit", "report"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReportingTally)
-class ReportingTallyAdmin(admin.ModelAdmin):
+class ReportingTallyAdmin(ComputedAdmin):
     """Counted by ``tally_refresh`` from the records: read only."""
 
     list_display = ["period", "unit", "state", "count"]
     list_filter = ["state"]
     list_select_related = ["period", "unit"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EarlyWarning)

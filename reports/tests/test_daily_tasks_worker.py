@@ -2,7 +2,6 @@
 a real Celery worker twice: what they send goes out once."""
 
 import datetime
-import time
 
 import pytest
 from celery.signals import task_postrun
@@ -14,15 +13,7 @@ from reports import tasks
 from reports.models import EarlyWarning, OpinionReport, ReportingPeriod
 from reports.services import period_for
 from reports.tests.factories import OpinionReportFactory
-
-
-def _wait(condition, what):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"the worker did not {what}")
+from reports.tests.test_reminders_worker import _wait
 
 
 @pytest.mark.broker
