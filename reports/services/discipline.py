@@ -44,7 +44,7 @@ import datetime
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -174,6 +174,11 @@ def discipline_compute(
             ).values_list("unit_id", flat=True)
         )
     roster = Roster(collaborator_ids, until=period.deadline)
+    if touched is not None:
+        # Two collaborators of one unit submitting at once would each recount
+        # the unit's tally from what they see: one waits for the other instead.
+        touched |= set(roster.units.values())
+        lock_units(period=period, unit_ids=touched)
     records = [
         ReportingRecord(**dict(zip(RECORD_COLUMNS, row, strict=True)))
         for row in discipline_rows(
@@ -190,13 +195,27 @@ def discipline_compute(
         update_fields=["unit", "state", "submitted_at", "report", "computed_at"],
         batch_size=2000,
     )
-    tally_refresh(
-        period=period,
-        unit_ids=None if touched is None else touched | set(roster.units.values()),
-    )
+    tally_refresh(period=period, unit_ids=touched)
     return len(records)
 
 
+def lock_units(*, period: ReportingPeriod, unit_ids) -> None:
+    """Hold ``period``'s tally of each unit until this transaction ends (PostgreSQL).
+
+    Locks are taken in one statement in id order, so two transactions never wait
+    for each other in a circle. SQLite writes one transaction at a time anyway.
+    """
+    if connection.vendor != "postgresql" or not unit_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, unit) "
+            "FROM unnest(%s::integer[]) AS unit ORDER BY unit",
+            [period.pk, sorted(unit_ids)],
+        )
+
+
+@transaction.atomic
 def tally_refresh(*, period: ReportingPeriod, unit_ids=None) -> int:
     """Recount ``period``'s records by unit and state (of the given units, or all).
 
@@ -205,7 +224,17 @@ def tally_refresh(*, period: ReportingPeriod, unit_ids=None) -> int:
     """
     tallies = ReportingTally.objects.filter(period=period)
     records = ReportingRecord.objects.filter(period=period)
-    if unit_ids is not None:
+    if unit_ids is None:
+        # A whole period is recounted while single submissions may recount a
+        # unit of it: every unit concerned is held first.
+        lock_units(
+            period=period,
+            unit_ids=set(
+                records.order_by().values_list("unit_id", flat=True).distinct()
+            )
+            | set(tallies.order_by().values_list("unit_id", flat=True).distinct()),
+        )
+    else:
         unit_ids = list(unit_ids)
         tallies = tallies.filter(unit_id__in=unit_ids)
         records = records.filter(unit_id__in=unit_ids)

@@ -485,3 +485,60 @@ def test_collaborator_panel_shows_due_date_and_history(
         or "Thiếu" in page
         or 'data-testid="discipline-history"' in page
     )
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql",
+    reason="SQLite writes one transaction at a time; the race is PostgreSQL's",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_in_one_unit_at_once_keep_the_tally_right(commune, decider):
+    import threading
+
+    from django.db import connection, transaction
+
+    people = []
+    for _index in range(2):
+        person = CollaboratorFactory(unit=commune)
+        RosterEvent.objects.create(
+            collaborator=person,
+            kind=Kind.APPOINT,
+            date=LONG_AGO,
+            status_after=S.ACTIVE,
+            created_by=decider,
+        )
+        people.append(person)
+    period = ReportingPeriod.objects.create(
+        start=datetime.date(2025, 1, 1),
+        end=datetime.date(2025, 2, 28),
+        deadline=DEADLINE,
+    )
+    services.discipline_compute(period=period, today=AFTER)
+    first_in, errors = threading.Event(), []
+
+    def submit(person, hold):
+        try:
+            with transaction.atomic():
+                file(person, period, at(DEADLINE))
+                services.discipline_compute(
+                    period=period, collaborator_ids=[person.pk], today=AFTER
+                )
+                if hold:
+                    first_in.set()
+                    # Still open while the other one counts the same unit.
+                    threading.Event().wait(0.5)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=submit, args=(people[0], True))
+    first.start()
+    first_in.wait(5)
+    second = threading.Thread(target=submit, args=(people[1], False))
+    second.start()
+    first.join(10)
+    second.join(10)
+    assert errors == []
+    assert _tallies(period) == _counted(period)
+    assert _tallies(period)[(commune.pk, State.ON_TIME)] == 2
