@@ -360,30 +360,46 @@ def _check_duplicates(rows: list[ImportRow], labels: dict) -> None:
 
 
 def roster_export_rows(queryset) -> tuple[list[str], list[list]]:
-    """The header and one row per collaborator, as the export shows them."""
+    """The header and one row per collaborator, as the export shows them.
+
+    Labels are translated once, not once a row, and coverage areas come from one
+    query joined to the roster's own, not a prefetch naming every collaborator.
+    """
     header = [str(column.label) for column in COLUMNS] + [str(_("Status"))]
+    genders = {value: str(label) for value, label in Collaborator.Gender.choices}
+    statuses = {value: str(label) for value, label in Collaborator.Status.choices}
+    yes, no = gettext("yes"), gettext("no")
+    areas: dict[int, list[str]] = {}
+    for collaborator_id, name in (
+        Collaborator.coverage_areas.through.objects.filter(
+            collaborator__in=queryset.order_by().values("pk")
+        )
+        .order_by("orgunit__path")
+        .values_list("collaborator_id", "orgunit__name")
+    ):
+        areas.setdefault(collaborator_id, []).append(name)
     rows = []
-    for c in queryset:
+    for c in queryset.prefetch_related(None).select_related("unit"):
         rows.append(
             [
                 c.full_name,
-                c.get_gender_display(),
+                genders.get(c.gender, c.gender),
                 c.birth_year,
                 c.phone,
                 c.email,
                 c.unit.name,
-                "; ".join(area.name for area in c.coverage_areas.all()),
+                "; ".join(areas.get(c.pk, [])),
                 c.occupation,
                 c.position,
-                gettext("yes") if c.is_party_member else gettext("no"),
-                gettext("yes") if c.is_retired else gettext("no"),
+                yes if c.is_party_member else no,
+                yes if c.is_retired else no,
                 c.decision_number,
                 _format_date(c.decision_date),
                 _format_date(c.term_start),
                 _format_date(c.term_end),
                 int(c.monthly_allowance) if c.monthly_allowance is not None else None,
                 c.notes,
-                c.get_status_display(),
+                statuses.get(c.status, c.status),
             ]
         )
     return header, rows
