@@ -6,53 +6,58 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 # The jobs Celery beat runs each day, in the order they depend on each other: the
-# periods must exist before anyone is reminded of them. Each entry names a service
+# periods must exist before anyone is reminded of them, and scores read the
+# discipline records. Each entry names a service
 # function, imported when the command runs (dluan does not import the apps above it),
-# how it is given the day, and how its result reads. Optional jobs may not exist yet.
+# how it is given the day, and how its result reads.
 JOBS = [
     {
         "label": "periods ahead",
         "function": "reports.services.periods_ensure_ahead",
-        "day": "today",
+        "kwargs": lambda today: {"today": today},
         "describe": lambda result: f"{len(result)} periods present",
     },
     {
         "label": "periodic meetings",
         "function": "meetings.services.meeting_ensure_periodic",
-        "day": "on",
+        "kwargs": lambda today: {"on": today},
         "describe": lambda result: f"{result} meetings created",
     },
     {
         "label": "overdue follow-ups",
         "function": "reports.services.followups_flag_overdue",
-        "day": "today",
+        "kwargs": lambda today: {"today": today},
         "describe": lambda result: f"{result} follow-ups escalated",
     },
     {
         "label": "reporting discipline",
         "function": "reports.services.discipline_refresh",
-        "day": "today",
+        "kwargs": lambda today: {"today": today},
         "describe": lambda result: f"{result} records computed",
-        "optional": True,
+    },
+    {
+        "label": "emulation scores",
+        "function": "collaborators.scoring.scores_compute",
+        "kwargs": lambda today: {"year": today.year},
+        "describe": lambda result: f"{result} collaborators scored",
     },
     {
         "label": "deadline reminders",
         "function": "reports.services.reminders.reminders_send",
-        "day": "today",
+        "kwargs": lambda today: {"today": today},
         "describe": lambda result: f"{result} notifications sent",
     },
     {
         "label": "missing-report digest",
         "function": "reports.services.reminders.missing_digest_send",
-        "day": "today",
+        "kwargs": lambda today: {"today": today},
         "describe": lambda result: f"{result} notifications sent",
     },
     {
         "label": "early warnings",
         "function": "reports.services.warnings_raise",
-        "day": "today",
+        "kwargs": lambda today: {"today": today},
         "describe": lambda result: f"{result} warnings raised",
-        "optional": True,
     },
 ]
 
@@ -89,14 +94,9 @@ class Command(BaseCommand):
         for job in JOBS:
             function = _load(job["function"])
             if function is None:
-                if not job.get("optional"):
-                    raise CommandError(f"{job['function']} does not exist.")
-                self.stdout.write(
-                    f"{job['label']}: skipped ({job['function']} does not exist yet)"
-                )
-                continue
+                raise CommandError(f"{job['function']} does not exist.")
             try:
-                result = function(**{job["day"]: today})
+                result = function(**job["kwargs"](today))
             except Exception as exc:  # the other jobs still run
                 failed.append(job["label"])
                 self.stderr.write(f"{job['label']}: failed: {exc!r}")
