@@ -99,8 +99,8 @@ def daily_jobs(bench) -> None:
 
     floor = run("--help")
     bench.record(
-        "job · daily_jobs (periods, meetings, follow-ups, discipline, reminders, "
-        "warnings)",
+        "job · daily_jobs (periods, meetings, follow-ups, discipline, scores, "
+        "reminders, warnings)",
         run() / 1000,
         "s",
         floor=floor / 1000,
