@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "collaborators",
     "reports",
     "meetings",
+    "summaries",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +198,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "collaborators.tasks.scores_refresh",
         "schedule": crontab(hour=1, minute=15),
     },
+    # After the discipline refresh, whose tallies the summary reads.
+    "summaries-compile-due": {
+        "task": "summaries.tasks.summaries_compile_due",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "meetings-periodic-ahead": {
         "task": "meetings.tasks.meetings_ensure_periodic",
         "schedule": crontab(hour=1, minute=0),
@@ -243,6 +249,15 @@ WARNING_URGENT_HOURS = env_int("WARNING_URGENT_HOURS", 24)
 WARNING_URGENT_LOOKBACK_DAYS = env_int("WARNING_URGENT_LOOKBACK_DAYS", 30)
 WARNING_SIMILARITY = env_int("WARNING_SIMILARITY_PERCENT", 50) / 100
 WARNING_SIMILAR_CANDIDATES = env_int("WARNING_SIMILAR_CANDIDATES", 300)
+
+# The periodic summary (summaries/): an issue open longer than this lingers; each
+# list of top issues holds this many; the compile job's time limits (seconds) stay
+# below the broker's visibility timeout; a job silent for its limit plus the grace
+# is shown as failed, with a way to retry.
+SUMMARY_LINGERING_DAYS = env_int("SUMMARY_LINGERING_DAYS", 60)
+SUMMARY_TOP_ISSUES = env_int("SUMMARY_TOP_ISSUES", 10)
+SUMMARY_COMPILE_TIME_LIMIT = env_int("SUMMARY_COMPILE_TIME_LIMIT", 20 * 60)
+SUMMARY_STALL_GRACE = env_int("SUMMARY_STALL_GRACE", 5 * 60)
 
 # E-mail: EMAIL_URL, or the individual EMAIL_* variables.
 EMAIL_BACKEND = env_str(

@@ -29,5 +29,6 @@ urlpatterns = [
     path("collaborators/", include("collaborators.urls")),
     path("reports/", include("reports.urls")),
     path("meetings/", include("meetings.urls")),
+    path("summaries/", include("summaries.urls")),
     path("admin/", admin.site.urls),
 ]
