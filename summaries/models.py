@@ -47,6 +47,22 @@ class Summary(models.Model):
         APPROVED = "approved", _("Approved")
 
     RUNNING = (Status.QUEUED, Status.COMPILING)
+    # What the progress bar says the worker is doing (``progress_step``).
+    STEPS = {
+        "reports": _("counting the reports"),
+        "directions": _("counting the opinion streams"),
+        "discipline": _("reporting discipline"),
+        "topics": _("topics and directions"),
+        "issues": _("issues"),
+        "follow_ups": _("follow-ups"),
+        "proposals": _("proposals"),
+        "meetings": _("briefings"),
+        "warnings": _("early warnings"),
+        "sub_summaries": _("sub-units' summaries"),
+        "quote_candidates": _("quotes"),
+        "workbook": _("writing the workbook"),
+        "brief": _("rendering the PDF and Word files"),
+    }
 
     class Confidentiality(models.TextChoices):
         NONE = "", _("None")
@@ -174,6 +190,10 @@ class Summary(models.Model):
 
     def get_absolute_url(self):
         return reverse("summaries:summary-detail", args=[self.pk])
+
+    @property
+    def progress_label(self) -> str:
+        return str(self.STEPS.get(self.progress_step, self.progress_step))
 
     @property
     def is_running(self) -> bool:

@@ -182,7 +182,29 @@ def summary_compile(
         workbook = _write_workbook(summary, report)
         report("brief", WORKBOOK_UNTIL)
         pdf, docx = _render_brief(summary)
+        with workbook, transaction.atomic():
+            current = (
+                Summary.objects.select_for_update()
+                .filter(pk=summary_id, status=Summary.Status.COMPILING)
+                .first()
+            )
+            if current is None:  # another run of the job finished first
+                return None
+            current.snapshot = snapshot
+            current.status = Summary.Status.DRAFT
+            current.compiled_at = timezone.now()
+            current.progress = 100
+            current.progress_step = ""
+            current.xlsx.save(_file_name(current, "xlsx"), workbook, save=False)
+            current.pdf.save(_file_name(current, "pdf"), ContentFile(pdf), save=False)
+            current.docx.save(
+                _file_name(current, "docx"), ContentFile(docx), save=False
+            )
+            current.rendered_revision = current.revision
+            current.rendered_at = timezone.now()
+            current.save()
     except Exception as exc:
+        # The page shows the failure with a way to retry; the log has the trace.
         logger.exception("Compiling summary %s failed", summary_id)
         Summary.objects.filter(pk=summary_id, status=Summary.Status.COMPILING).update(
             status=Summary.Status.FAILED,
@@ -190,26 +212,6 @@ def summary_compile(
             % {"error": type(exc).__name__},
         )
         return None
-    with transaction.atomic():
-        current = (
-            Summary.objects.select_for_update()
-            .filter(pk=summary_id, status=Summary.Status.COMPILING)
-            .first()
-        )
-        if current is None:
-            return None
-        current.snapshot = snapshot
-        current.status = Summary.Status.DRAFT
-        current.compiled_at = timezone.now()
-        current.progress = 100
-        current.progress_step = ""
-        current.xlsx.save(_file_name(current, "xlsx"), workbook, save=False)
-        current.pdf.save(_file_name(current, "pdf"), ContentFile(pdf), save=False)
-        current.docx.save(_file_name(current, "docx"), ContentFile(docx), save=False)
-        current.rendered_revision = current.revision
-        current.rendered_at = timezone.now()
-        current.save()
-    workbook.close()
     return current
 
 
