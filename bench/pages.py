@@ -40,7 +40,8 @@ class Page:
     """A page measured for some personas; ``path`` is formatted with the objects.
 
     The objects picked for each persona (see ``run.pick_objects``) are ``report``,
-    ``issue``, ``collaborator``, ``meeting``, ``topic`` and ``period`` (ids).
+    ``issue``, ``collaborator``, ``meeting``, ``topic``, ``period`` and
+    ``summary`` (ids).
     """
 
     label: str
@@ -68,6 +69,8 @@ PAGES = [
     Page("collaborator profile", "/collaborators/{collaborator}/"),
     Page("meeting list", "/meetings/"),
     Page("meeting page", "/meetings/{meeting}/"),
+    Page("summary list", "/summaries/"),
+    Page("summary page", "/summaries/{summary}/"),
 ]
 
 # Background jobs, measured after the pages and before the load run, in the runner
@@ -108,4 +111,117 @@ def daily_jobs(bench) -> None:
     )
 
 
-JOB_BENCHES = [daily_jobs]
+def _median_ms(run, count: int) -> float:
+    """Median milliseconds of ``count`` calls after one warm-up call (the jobs
+    below take seconds: the page benches' three warm-ups would triple the run)."""
+    import statistics
+    import time
+
+    run()
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def province_largest_period():
+    """The province and the period with the most reported reports (the summary
+    benches' case), read from the period index, not by counting every row."""
+    from django.db.models import Count
+
+    from dluan.models import OrgUnit
+    from reports.models import OpinionReport, ReportingPeriod
+    from summaries.snapshot import REPORTED_STATUSES
+
+    province = OrgUnit.objects.filter(parent__isnull=True).order_by("pk").first()
+    top = (
+        OpinionReport.objects.filter(status__in=REPORTED_STATUSES)
+        .values("period")
+        .annotate(count=Count("id"))
+        .order_by("-count")
+        .first()
+    )
+    return province, ReportingPeriod.objects.get(pk=top["period"]), top["count"]
+
+
+def summary_compile(bench) -> None:
+    """The province's summary figures for its largest period, against the same
+    aggregate SQL statements run bare (the floor): what the ORM and the
+    assembling add."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from summaries.snapshot import build_snapshot
+
+    province, period, reports = province_largest_period()
+
+    def compile_once():
+        # A fresh unit object: its subtree is read again, as in a real job.
+        build_snapshot(type(province).objects.get(pk=province.pk), period)
+
+    with CaptureQueriesContext(connection) as captured:
+        compile_once()
+    statements = [query["sql"] for query in captured.captured_queries]
+
+    def bare():
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                cursor.fetchall()
+
+    runs = 1 if bench.smoke else 3
+    floor = _median_ms(bare, runs)
+    value = _median_ms(compile_once, runs)
+    bench.record(
+        f"job · summary figures, the province's largest period ({reports:,} "
+        f"reports, {len(statements)} queries)",
+        value / 1000,
+        "s",
+        floor=floor / 1000,
+        target=3 * floor / 1000,
+    )
+
+
+def summary_pdf(bench) -> None:
+    """The province's PDF brief, rendered as the worker does; the floor is an
+    empty Party document through the same renderer."""
+    from dluan import pdf
+    from summaries.formats.pdf import render_summary_pdf
+    from summaries.models import Summary
+    from summaries.snapshot import build_snapshot
+
+    province, period, _reports = province_largest_period()
+    summary = Summary(
+        unit=province,
+        period=period,
+        status=Summary.Status.DRAFT,
+        snapshot=build_snapshot(province, period),
+        general_situation="Tình hình tư tưởng trong Đảng bộ và Nhân dân cơ bản ổn định.",
+    )
+    runs = 1 if bench.smoke else 3
+
+    def empty():
+        pdf.render_pdf("pdf/base.html", {"doc": {"title": "BÁO CÁO"}})
+
+    floor = _median_ms(empty, runs)
+    value = _median_ms(lambda: render_summary_pdf(summary), runs)
+    bench.record(
+        "job · summary PDF brief, the province",
+        value / 1000,
+        "s",
+        floor=floor / 1000,
+        target=3,
+    )
+
+
+def _summary_workbook(bench) -> None:
+    from bench.summary_benches import summary_workbook
+
+    summary_workbook(bench)
+
+
+_summary_workbook.__name__ = "summary_workbook"
+
+JOB_BENCHES = [daily_jobs, summary_compile, summary_pdf, _summary_workbook]

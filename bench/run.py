@@ -335,6 +335,15 @@ def pick_objects(user) -> dict:
         .order_by("-n", "topics")
         .first()
     )
+    from summaries.selectors import summaries_for
+
+    # The newest summary of the user's own unit: what a leader opens from home.
+    summary = (
+        summaries_for(user)
+        .filter(unit_id=user.org_unit_id)
+        .order_by("-period__start", "-version")
+        .first()
+    )
     period = ReportingPeriod.objects.current()
     if period is None or not reports.filter(period=period).exists():
         period = (
@@ -351,6 +360,7 @@ def pick_objects(user) -> dict:
         "meeting": meeting,
         "topic": topic and topic["topics"],
         "period": period,
+        "summary": summary,
     }
     missing = [name for name, value in picked.items() if value is None]
     if missing:
@@ -494,12 +504,59 @@ def load_accounts(count: int) -> list[str]:
     return usernames
 
 
+def start_summary_compile(bench: Bench) -> tuple[subprocess.Popen, float]:
+    """The province's summary compiled in the foreground (figures, the period's
+    whole workbook, the brief), started beside the load run."""
+    province, period, _reports = catalogue.province_largest_period()
+    log(f"  compiling the province's summary for {period} alongside")
+    output = (bench.workdir / "compile-during-load.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "compile_summary",
+            "--unit",
+            str(province.pk),
+            "--period",
+            period.start.isoformat(),
+        ],
+        cwd=ROOT,
+        env=bench.env,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+    return process, time.monotonic()
+
+
+def finish_summary_compile(bench: Bench, process, started: float) -> None:
+    try:
+        code = process.wait(timeout=1800)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise BenchError(
+            "the summary compiled during the load run never ended"
+        ) from None
+    elapsed = time.monotonic() - started
+    if code != 0:
+        tail = (bench.workdir / "compile-during-load.log").read_text()[-2000:]
+        raise BenchError(f"the summary compiled during the load run failed:\n{tail}")
+    bench.record(
+        "job · summary compiled and exported during the load run (figures, "
+        "workbook, PDF, Word)",
+        elapsed,
+        "s",
+    )
+
+
 def run_load(bench: Bench, *, users: int, rate: int, duration: int) -> None:
     from django.utils import timezone
 
     from reports.models import OpinionReport
 
-    name = f"load · {users} collaborators filing for {duration} s"
+    name = (
+        f"load · {users} collaborators filing for {duration} s "
+        "while a summary compiles and exports"
+    )
     prefix = f"bench-load {uuid.uuid4().hex[:8]} "
     outcome_path = bench.workdir / "load-outcome.json"
     env = dict(bench.env)
@@ -538,6 +595,7 @@ def run_load(bench: Bench, *, users: int, rate: int, duration: int) -> None:
     log(f"{name}: logging in, then filing")
     locust_log = bench.workdir / "locust.log"
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    compiling, compile_started = start_summary_compile(bench)
     with locust_log.open("w") as output:
         try:
             subprocess.run(
@@ -550,7 +608,9 @@ def run_load(bench: Bench, *, users: int, rate: int, duration: int) -> None:
                 check=False,
             )
         except subprocess.TimeoutExpired:
+            compiling.kill()
             raise BenchError(f"locust did not finish; see {locust_log}") from None
+    finish_summary_compile(bench, compiling, compile_started)
     if not outcome_path.exists():
         tail = locust_log.read_text(errors="replace")[-3000:]
         raise BenchError(f"locust wrote no outcome:\n{tail}")

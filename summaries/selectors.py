@@ -122,7 +122,7 @@ def dashboard(user) -> dict | None:
             :TREND_PERIODS
         ]
     )[::-1]
-    current = periods[-1] if periods else None
+    current = ReportingPeriod.objects.current(today)
     mine = summaries_for(user).filter(unit=unit)
     latest = (
         mine.select_related("period").order_by("-period__start", "-version").first()
@@ -190,7 +190,7 @@ def _trend(summaries, periods) -> dict:
             discipline=KT("snapshot__discipline__total"),
         )
     )
-    labels, by_direction, rates, topic_totals = [], {}, [], {}
+    labels, by_direction, rates, topic_totals, topic_ids = [], {}, [], {}, {}
     table = []
     directions = [code for code, _label in OpinionStream.Direction.choices]
     for direction in directions:
@@ -214,6 +214,7 @@ def _trend(summaries, periods) -> dict:
         rate = (parsed.get("discipline") or {}).get("reporting_rate")
         rates.append(rate)
         topics = {t["name"]: t["total"] for t in (parsed.get("topics") or [])}
+        topic_ids.update({t["name"]: t["id"] for t in (parsed.get("topics") or [])})
         topic_rows.append(topics)
         for name, total in topics.items():
             topic_totals[name] = topic_totals.get(name, 0) + total
@@ -235,8 +236,18 @@ def _trend(summaries, periods) -> dict:
         "table": table,
         "topics": top_topics,
         "topic_table": [
-            {"label": label, "values": [topics.get(name, 0) for name in top_topics]}
-            for label, topics in zip(labels, topic_rows, strict=True)
+            {
+                "label": row["label"],
+                "period": row["period"],
+                "cells": [
+                    (
+                        topic_ids.get(name),
+                        topics.get(name, 0) if row["compiled"] else None,
+                    )
+                    for name in top_topics
+                ],
+            }
+            for row, topics in zip(table, topic_rows, strict=True)
         ],
         "chart": {
             "labels": labels,

@@ -141,12 +141,16 @@ def summary_approve(request, pk):
     user = request.user
     require_staff(user)
     summary = selectors.summary_for_page(user, pk)
+    revision = posted_int(request.POST.get("revision", ""))
     try:
-        services.summary_approve(
-            summary=summary,
-            user=user,
-            revision=posted_int(request.POST.get("revision", "")),
-        )
+        if revision is None:  # approve only the text the approver has seen
+            raise ValidationError(
+                _(
+                    "Someone else changed this summary while you were editing. "
+                    "Open it again to see their changes."
+                )
+            )
+        services.summary_approve(summary=summary, user=user, revision=revision)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -223,7 +227,7 @@ def summary_download(request, pk, kind):
     )
     return FileResponse(
         field.open("rb"),
-        as_attachment=kind != "pdf",
+        as_attachment=True,
         filename=name,
         content_type=content_type,
     )
