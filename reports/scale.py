@@ -37,6 +37,12 @@ from reports.services.periods import topics_seed_defaults
 Status = OpinionReport.Status
 D = OpinionStream.Direction
 URGENT_SHARE = 0.03
+# One period stands out: mid-2025, when provinces and communes were merged, the
+# network filed urgent reports on it several times over, and that period holds
+# about 200,000 reports (the summary benches' largest period). SURGE_AGE counts
+# periods back from the current one (July–August 2025 in November 2026).
+SURGE_AGE = 8
+SURGE_SHARE = 0.17  # of the size's reports, filed urgently in that period
 DIRECTION_WEIGHTS = {D.SUPPORT: 0.45, D.CONCERN: 0.25, D.OPPOSE: 0.2, D.UNCLEAR: 0.1}
 SOCIAL_GROUPS = [value for value, _label in OpinionStream.SocialGroup.choices]
 CHANNELS = [value for value, _label in OpinionStream.Channel.choices]
@@ -199,11 +205,11 @@ def seed(ctx: ScaleContext) -> None:
     for plan in plans:
         plans_by_period[plan.period].append(plan)
 
-    report_ids = ctx.ids(OpinionReport, int(size.reports * 1.2))
+    report_ids = ctx.ids(OpinionReport, int(size.reports * 1.3))
     next_report = iter(report_ids)
-    next_stream = iter(ctx.ids(OpinionStream, int(size.reports * 1.2 * 3)))
-    next_event = iter(ctx.ids(ReportEvent, int(size.reports * 1.2 * 3)))
-    bar = ctx.progress("reports", size.reports)
+    next_stream = iter(ctx.ids(OpinionStream, int(size.reports * 1.3 * 3)))
+    next_event = iter(ctx.ids(ReportEvent, int(size.reports * 1.3 * 3)))
+    bar = ctx.progress("reports", round(size.reports * (1 + SURGE_SHARE)))
     made = 0
     for p, period in enumerate(periods):
         age = last - p
@@ -215,6 +221,8 @@ def seed(ctx: ScaleContext) -> None:
             and rng.random() < m.diligence * liveliness[m.commune] * factor
         ]
         urgent_count = round(len(chosen) * URGENT_SHARE / (1 - URGENT_SHARE))
+        if age == SURGE_AGE:
+            urgent_count += round(size.reports * SURGE_SHARE)
         active = [
             m for m in members if m.joined <= p and (m.left is None or p < m.left)
         ]

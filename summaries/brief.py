@@ -31,6 +31,10 @@ from summaries import charts
 from summaries.models import Summary
 
 TIME_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# Rows of each list the brief shows; the snapshot and the workbook keep more. A
+# leader reads the first few; a province's brief stays a few pages long.
+BRIEF_ROWS = 5
 MINUS = "\u2212"
 ROMAN = ("I", "II", "III", "IV", "V", "VI")
 # The issuing committee (first heading line) → its short form in the number and
@@ -464,7 +468,12 @@ def _issues_part(snap: dict, counter) -> dict | None:
         _("Status"),
     ]
     tables = [
-        _table(caption, header, _issue_rows(issues[key]), numeric=(0, 2, 3, 4))
+        _table(
+            caption,
+            header,
+            _issue_rows(issues[key][:BRIEF_ROWS]),
+            numeric=(0, 2, 3, 4),
+        )
         for key, caption in (
             ("by_volume", _("Issues most reported")),
             (
@@ -575,10 +584,14 @@ def _new_and_lingering(snap: dict, counter) -> dict | None:
     }
     tables = []
     if issues.get("new_items"):
-        tables.append(_issue_list_table(_("New issues"), issues["new_items"]))
+        tables.append(
+            _issue_list_table(_("New issues"), issues["new_items"][:BRIEF_ROWS])
+        )
     if issues.get("lingering_items"):
         tables.append(
-            _issue_list_table(_("Lingering issues"), issues["lingering_items"])
+            _issue_list_table(
+                _("Lingering issues"), issues["lingering_items"][:BRIEF_ROWS]
+            )
         )
     return _part(
         _("%(number)s. New and lingering issues") % {"number": next(counter)},
@@ -622,7 +635,9 @@ def _follow_ups(snap: dict, counter) -> dict | None:
                         day(item.get("due_date")),
                         item.get("response") or "—",
                     ]
-                    for n, item in enumerate(follow_ups["resolved_items"], start=1)
+                    for n, item in enumerate(
+                        follow_ups["resolved_items"][:BRIEF_ROWS], start=1
+                    )
                 ],
                 numeric=(0,),
             )
@@ -648,7 +663,9 @@ def _follow_ups(snap: dict, counter) -> dict | None:
                         day(item.get("due_date")),
                         number(item.get("days_overdue")),
                     ]
-                    for n, item in enumerate(follow_ups["overdue_items"], start=1)
+                    for n, item in enumerate(
+                        follow_ups["overdue_items"][:BRIEF_ROWS], start=1
+                    )
                 ],
                 numeric=(0, 5),
             )
@@ -699,7 +716,7 @@ def _briefings(snap: dict, counter) -> dict | None:
                         number(item.get("excused")),
                         number(item.get("absent")),
                     ]
-                    for n, item in enumerate(meetings["items"], start=1)
+                    for n, item in enumerate(meetings["items"][:BRIEF_ROWS], start=1)
                 ],
                 numeric=(0, 3, 4, 5),
             )
@@ -739,7 +756,7 @@ def _warnings(snap: dict, counter) -> dict | None:
                         item.get("unit", ""),
                         day(item.get("raised_at")),
                     ]
-                    for n, item in enumerate(warnings["items"], start=1)
+                    for n, item in enumerate(warnings["items"][:BRIEF_ROWS], start=1)
                 ],
                 numeric=(0,),
             )
