@@ -5,11 +5,14 @@ too many rows; writing never lets user text become a formula.
 """
 
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from typing import IO
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -20,14 +23,28 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters but tab and newline: XML cannot carry most of them (openpyxl
+# raises IllegalCharacterError), and a stray CR or DEL only garbles the cell.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# The most a cell holds: Excel calls a workbook with a longer text damaged.
+MAX_CELL_CHARS = 32767
 
 
 def safe_cell(value):
-    """A value that a spreadsheet will show as text, never run as a formula."""
+    """A value that a spreadsheet will show as text, never run as a formula.
+
+    Control characters (but tab and newline) are removed, so the workbook can
+    always be written and opened; text is cut to what a cell holds.
+    """
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str):
-        value = value.replace("\x00", "")
+        if _CONTROL_CHARACTERS.search(value):
+            value = _CONTROL_CHARACTERS.sub("", value)
         if value.startswith(_FORMULA_STARTS):
-            return "'" + value
+            value = "'" + value
+        if len(value) > MAX_CELL_CHARS:
+            value = value[: MAX_CELL_CHARS - 1] + "…"
     return value
 
 
@@ -102,18 +119,29 @@ WIDTH_SAMPLE = 200
 def build_workbook(
     sheets: Iterable[tuple[str, list[str], Iterable[Iterable]]],
 ) -> bytes:
-    """Write sheets of (title, header, rows) to .xlsx bytes, every cell made safe.
+    """Write sheets of (title, header, rows) to .xlsx bytes, every cell made safe."""
+    buffer = io.BytesIO()
+    write_workbook(sheets, buffer)
+    return buffer.getvalue()
+
+
+def write_workbook(
+    sheets: Iterable[tuple[str, list[str], Iterable[Iterable]]],
+    fileobj: IO[bytes],
+) -> None:
+    """Write sheets of (title, header, rows) to a binary file, every cell made safe.
 
     Write-only: rows stream to the file instead of being kept as cell objects, so
-    a province's 50,000 rows take a fraction of the time and memory.
+    a province's 200,000 rows take a fraction of the time and memory; ``rows`` may
+    be a generator, read once, a row at a time.
     """
     workbook = Workbook(write_only=True)
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="8B1A1A")
     header_alignment = Alignment(wrap_text=True, vertical="top")
     for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title=str(title)[:31])
-        rows = iter(rows)
+        sheet = workbook.create_sheet(title=sheet_title(title))
+        rows_given, rows = rows, iter(rows)
         first = [
             [safe_cell(value) for value in row] for row in islice(rows, WIDTH_SAMPLE)
         ]
@@ -136,8 +164,35 @@ def build_workbook(
         sheet.append(cells)
         for row in first:
             sheet.append(row)
-        for row in rows:
-            sheet.append([safe_cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        append = sheet.append
+        if isinstance(rows_given, SafeRows):
+            for row in rows:
+                append(row)
+        else:
+            for row in rows:
+                append([safe_cell(value) for value in row])
+    workbook.save(fileobj)
+
+
+class SafeRows:
+    """Rows whose every cell has been through ``safe_cell`` already.
+
+    For a sheet of many rows whose builder knows which cells hold text it does not
+    control (and makes only those safe, or caches them): ``write_workbook`` then
+    appends its rows as they come.
+    """
+
+    def __init__(self, rows: Iterable[Iterable]):
+        self.rows = rows
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+# Excel refuses these in a sheet's name, and names longer than 31 characters.
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+
+
+def sheet_title(title) -> str:
+    """``title`` as Excel accepts a sheet's name."""
+    return _SHEET_TITLE_FORBIDDEN.sub(" ", str(title))[:31].strip() or "Sheet"

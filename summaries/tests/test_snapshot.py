@@ -186,7 +186,9 @@ def data(periods, town, commune, other_commune, collaborator, other_collaborator
         (previous, commune, "on_time", 2),
         (previous, other_commune, "missing", 2),
     ):
-        ReportingTally.objects.create(period=period, unit=unit, state=state, count=count)
+        ReportingTally.objects.create(
+            period=period, unit=unit, state=state, count=count
+        )
     return {"current": current, "previous": previous, "landfill": landfill, "old": old}
 
 
@@ -286,9 +288,7 @@ def test_compile_query_count_does_not_grow_with_the_reports(
     authors = [collaborator.collaborator, other_collaborator.collaborator]
     topic = TopicFactory(name="Giá điện")
     for index in range(3):
-        report(authors[index % 2], current, OPPOSE, status=S.ACCEPTED).topics.add(
-            topic
-        )
+        report(authors[index % 2], current, OPPOSE, status=S.ACCEPTED).topics.add(topic)
     small = _queries(town, current)
     for index in range(40):
         made = report(

@@ -1,0 +1,536 @@
+"""The summary as a workbook: its figures, and every report it counts, one a row.
+
+Sheets, in Vietnamese whatever the request's language (the workbook is the
+board's): overview, topics by direction, issues, follow-ups and reporting
+discipline come from the frozen snapshot; the last sheet lists every report of the
+period in the unit's subtree whose status a summary counts
+(``REPORTED_STATUSES``), by id, read live from the database.
+
+The report sheet streams: reports come from one server-side cursor a batch at a
+time; each batch's streams and topics take one query each; rows go straight to
+a write-only sheet. Memory stays flat and the query count grows only per batch.
+
+The collaborator column is there only in the internal version
+(``Summary.include_names``): without it the column is left out, not left blank,
+so the public workbook holds no trace of who reported.
+"""
+
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from itertools import groupby, islice
+from operator import itemgetter
+from typing import IO
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models.functions import TruncDate
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from dluan.models import OrgUnit
+from dluan.scoping import subtree_ids
+from dluan.xlsx import SafeRows, safe_cell, write_workbook
+from reports.models import (
+    Issue,
+    OpinionReport,
+    OpinionStream,
+    ReportingRecord,
+    Topic,
+)
+from summaries.snapshot import REPORTED_STATUSES
+
+# Reports read and written per batch: a batch's streams and topics are one query
+# each, so this bounds both the memory held and the queries made.
+BATCH_SIZE = 5000
+
+DATE_FORMAT = "%d/%m/%Y"
+DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+
+Progress = Callable[[int, int], None]
+
+
+def write_summary_workbook(summary, fileobj: IO[bytes], *, progress=None) -> int:
+    """Write ``summary``'s workbook to ``fileobj``; return how many reports it lists.
+
+    ``progress(done, total)`` is called after each batch of reports.
+    """
+    with translation.override("vi"):
+        snapshot = summary.snapshot or {}
+        rows = ReportRows(
+            unit=summary.unit,
+            period_id=summary.period_id,
+            include_names=summary.include_names,
+            progress=progress,
+        )
+        write_workbook(
+            [
+                (_("Overview"), *_overview(snapshot)),
+                (pgettext_lazy("sheet", "Topics by direction"), *_topics(snapshot)),
+                (_("Issues"), *_issues(snapshot)),
+                (_("Follow-ups"), *_follow_ups(snapshot)),
+                (
+                    pgettext_lazy("sheet", "Reporting discipline"),
+                    *_discipline(snapshot),
+                ),
+                (_("Opinion reports"), rows.header(), SafeRows(rows)),
+            ],
+            fileobj,
+        )
+    return rows.done
+
+
+# --- The report sheet ----------------------------------------------------------------
+
+
+class ReportRows:
+    """The rows of the report sheet, read in batches; iterate once.
+
+    ``done`` counts the rows yielded so far; call under the workbook's language,
+    since labels are translated once, when iteration starts.
+    """
+
+    def __init__(
+        self,
+        *,
+        unit: OrgUnit,
+        period_id: int,
+        include_names: bool,
+        progress: Progress | None = None,
+        batch_size: int | None = None,
+    ):
+        self.unit = unit
+        self.period_id = period_id
+        self.include_names = include_names
+        self.progress = progress
+        self.batch_size = batch_size or BATCH_SIZE
+        self.done = 0
+
+    def header(self) -> list:
+        names = [_("Collaborator")] if self.include_names else []
+        return [
+            _("Report ID"),
+            _("Submitted on"),
+            _("Kind"),
+            _("Status"),
+            _("Unit"),
+            _("Area"),
+            *names,
+            _("Title"),
+            _("Topics"),
+            _("Urgency"),
+            _("Rumour"),
+            _("Number of opinion streams"),
+            pgettext_lazy("opinion stream", "Direction"),
+            _("What people say"),
+            _("Proposals"),
+            _("Issue"),
+        ]
+
+    def reports(self):
+        return OpinionReport.objects.filter(
+            period_id=self.period_id,
+            unit_id__in=subtree_ids(self.unit),
+            status__in=REPORTED_STATUSES,
+        ).order_by()
+
+    def __iter__(self) -> Iterator[list]:
+        # The sheet's cost is openpyxl's, per cell: everything here is done once
+        # per distinct value where it can be (labels, names, dates, direction
+        # tallies), and only text users typed goes through safe_cell per row.
+        kinds = _labels(OpinionReport.Kind)
+        statuses = _labels(OpinionReport.Status)
+        urgencies = _labels(OpinionReport.Urgency)
+        directions = _labels(OpinionStream.Direction)
+        yes, no = str(_("yes")), str(_("no"))
+        topic_names = dict(Topic.objects.order_by().values_list("pk", "name"))
+        total = self.reports().count() if self.progress else 0
+        fields = [
+            "pk",
+            "submitted_on",
+            "kind",
+            "status",
+            "unit__name",
+            "area__name",
+            "title",
+            "urgency",
+            "is_rumour",
+            "proposals",
+            "issue__title",
+        ]
+        if self.include_names:
+            fields.append("author__full_name")
+        cursor = (
+            self.reports()
+            .annotate(
+                submitted_on=TruncDate(
+                    "submitted_at", tzinfo=ZoneInfo(settings.TIME_ZONE)
+                )
+            )
+            .order_by("pk")
+            .values_list(*fields)
+            .iterator(chunk_size=self.batch_size)
+        )
+        days = _Cache(lambda day: day.strftime(DATE_FORMAT))
+        names = _Cache(safe_cell)
+        tallies = _Cache(
+            lambda codes: (
+                "; ".join(
+                    f"{label}: {count}"
+                    for code, label in directions.items()
+                    if (count := codes.count(code))
+                )
+                or None
+            )
+        )
+        include_names = self.include_names
+        topic_lists = _Cache(
+            lambda topic_ids: "; ".join(
+                sorted(topic_names.get(topic_id, "") for topic_id in topic_ids)
+            )
+        )
+        while batch := list(islice(cursor, self.batch_size)):
+            # The batch's streams and topics: those of counted reports in its id
+            # range, which are its reports (a range, not a list of ids, to keep
+            # the query small; the index on report_id reads them in order).
+            first, last = batch[0][0], batch[-1][0]
+            counted = self.reports().filter(pk__gte=first, pk__lte=last).values("pk")
+            streams = _Aligned(
+                OpinionStream.objects.filter(
+                    report__gte=first,
+                    report__lte=last,
+                    report__in=counted,
+                )
+                .order_by("report_id", "position", "pk")
+                .values_list("report_id", "summary", "direction")
+            )
+            topics = _Aligned(
+                OpinionReport.topics.through.objects.filter(
+                    opinionreport__gte=first,
+                    opinionreport__lte=last,
+                    opinionreport__in=counted,
+                )
+                .order_by("opinionreport_id")
+                .values_list("opinionreport_id", "topic_id")
+            )
+            for row in batch:
+                pk, day, kind, status, unit, area, title, urgency = row[:8]
+                is_rumour, proposals, issue = row[8:11]
+                report_streams = streams.take(pk)
+                report_topics = topics.take(pk)
+                cells = [
+                    pk,
+                    day and days[day],
+                    kinds.get(kind, kind),
+                    statuses.get(status, status),
+                    names[unit],
+                    names[area],
+                    safe_cell(title),
+                    names[topic_lists[tuple(item[1] for item in report_topics)]]
+                    if report_topics
+                    else None,
+                    urgencies.get(urgency, urgency),
+                    yes if is_rumour else no,
+                    len(report_streams),
+                    tallies[tuple(item[2] for item in report_streams)],
+                    safe_cell("\n".join(item[1] for item in report_streams))
+                    if report_streams
+                    else None,
+                    safe_cell(proposals) if proposals else None,
+                    names[issue],
+                ]
+                if include_names:
+                    cells.insert(6, names[row[11]])
+                yield cells
+            self.done += len(batch)
+            if self.progress:
+                self.progress(self.done, total)
+
+
+class _Aligned:
+    """Rows ordered by report id, taken a report's group at a time, in order."""
+
+    def __init__(self, rows):
+        self.groups = groupby(rows, key=itemgetter(0))
+        self.key, self.group = None, ()
+        self.advance()
+
+    def advance(self):
+        try:
+            self.key, group = next(self.groups)
+        except StopIteration:
+            self.key, self.group = None, ()
+        else:
+            self.group = list(group)
+
+    def take(self, report_id) -> list | tuple:
+        """The rows of ``report_id`` (ids asked for in increasing order)."""
+        while self.key is not None and self.key < report_id:
+            self.advance()
+        if self.key != report_id:
+            return ()
+        group = self.group
+        self.advance()
+        return group
+
+
+class _Cache(dict):
+    """``cache[key]`` computes ``make(key)`` once: for the few distinct values
+    (names, days, tallies) repeated over many rows."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        value = self[key] = self.make(key) if key is not None else None
+        return value
+
+
+def _labels(choices) -> dict:
+    return {value: str(label) for value, label in choices.choices}
+
+
+# --- The snapshot's sheets -----------------------------------------------------------
+
+
+def _change(value, previous):
+    if isinstance(value, int | float) and isinstance(previous, int | float):
+        return round(value - previous, 1)
+    return None
+
+
+def _figure_row(label, figure) -> list:
+    figure = figure or {}
+    value, previous = figure.get("value"), figure.get("previous")
+    return [label, value, previous, _change(value, previous)]
+
+
+def _day(value) -> str | None:
+    return date.fromisoformat(value).strftime(DATE_FORMAT) if value else None
+
+
+def _moment(value) -> str | None:
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value).astimezone(ZoneInfo(settings.TIME_ZONE))
+    return moment.strftime(DATETIME_FORMAT)
+
+
+def _span(period) -> str | None:
+    if not period:
+        return None
+    return f"{_day(period['start'])} – {_day(period['end'])}"
+
+
+def _overview(snapshot: dict) -> tuple[list, list]:
+    reports = snapshot.get("reports", {})
+    streams = snapshot.get("directions", {})
+    issues = snapshot.get("issues", {})
+    follow_ups = snapshot.get("follow_ups", {})
+    meetings = snapshot.get("meetings", {})
+    warnings = snapshot.get("warnings", {})
+    discipline = snapshot.get("discipline", {}).get("total") or {}
+    directions = _labels(OpinionStream.Direction)
+    header = [_("Figure"), _("This period"), _("Previous period"), _("Change")]
+    rows = [
+        [_("Unit"), snapshot.get("unit", {}).get("name")],
+        [
+            _("Reporting period"),
+            _span(snapshot.get("period")),
+            _span(snapshot.get("previous_period")),
+        ],
+        [_("Compiled at"), _moment(snapshot.get("compiled_at"))],
+        _figure_row(_("Opinion reports"), reports.get("total")),
+        _figure_row(_("Periodic reports"), reports.get("periodic")),
+        _figure_row(_("Urgent reports"), reports.get("urgent")),
+        _figure_row(_("Accepted reports"), reports.get("accepted")),
+        _figure_row(_("Reports of rumours"), reports.get("rumour")),
+        _figure_row(_("Reports with proposals"), reports.get("with_proposals")),
+        _figure_row(_("One-sided reports"), reports.get("one_sided")),
+        _figure_row(_("One-sided reports (%)"), reports.get("one_sided_share")),
+        _figure_row(_("Opinion streams"), streams.get("total")),
+        *(_figure_row(label, streams.get(code)) for code, label in directions.items()),
+        _figure_row(_("Share opposed or worried (%)"), streams.get("negative_share")),
+        [
+            _("Reporting rate (%)"),
+            discipline.get("reporting_rate"),
+            discipline.get("previous_reporting_rate"),
+            _change(
+                discipline.get("reporting_rate"),
+                discipline.get("previous_reporting_rate"),
+            ),
+        ],
+        [
+            _("On-time rate (%)"),
+            discipline.get("on_time_rate"),
+            discipline.get("previous_on_time_rate"),
+            _change(
+                discipline.get("on_time_rate"), discipline.get("previous_on_time_rate")
+            ),
+        ],
+        _figure_row(_("Open issues"), issues.get("open")),
+        _figure_row(_("New issues"), issues.get("new")),
+        _figure_row(_("Lingering issues"), issues.get("lingering")),
+        _figure_row(_("Resolved follow-ups"), follow_ups.get("resolved")),
+        _figure_row(_("Overdue follow-ups"), follow_ups.get("overdue")),
+        _figure_row(_("Briefing meetings held"), meetings.get("held")),
+        _figure_row(_("Attendance rate (%)"), meetings.get("attendance_rate")),
+        _figure_row(_("Early warnings"), warnings.get("total")),
+    ]
+    return header, rows
+
+
+def _topics(snapshot: dict) -> tuple[list, list]:
+    directions = _labels(OpinionStream.Direction)
+    header = [
+        _("Topic"),
+        *directions.values(),
+        _("Total"),
+        _("Previous period"),
+        _("Change"),
+    ]
+    rows = [
+        [
+            topic.get("name"),
+            *(topic.get(code) for code in directions),
+            topic.get("total"),
+            topic.get("previous_total"),
+            _change(topic.get("total"), topic.get("previous_total")),
+        ]
+        for topic in snapshot.get("topics", [])
+    ]
+    return header, rows
+
+
+ISSUE_LISTS = (
+    ("by_volume", _("Most reported")),
+    ("by_negative_share", _("Most opposed or worried")),
+    ("by_communes", _("Reported from the most communes")),
+    ("new_items", _("New")),
+    ("lingering_items", _("Lingering")),
+)
+
+
+def _issues(snapshot: dict) -> tuple[list, list]:
+    issues = snapshot.get("issues", {})
+    statuses = _labels(Issue.Status)
+    severities = _labels(Issue.Severity)
+    header = [
+        _("List"),
+        _("Title"),
+        _("Unit"),
+        _("Status"),
+        _("Severity"),
+        _("Reports"),
+        _("Opinion streams"),
+        _("Opposed or worried streams"),
+        _("Share opposed or worried (%)"),
+        _("Communes"),
+        _("First seen"),
+        _("Last seen"),
+        _("Days open"),
+    ]
+    rows = [
+        [
+            label,
+            item.get("title"),
+            item.get("unit"),
+            statuses.get(item.get("status"), item.get("status")),
+            severities.get(item.get("severity"), item.get("severity")),
+            item.get("reports"),
+            item.get("streams"),
+            item.get("negative_streams"),
+            item.get("negative_share"),
+            item.get("communes"),
+            _day(item.get("first_seen")),
+            _day(item.get("last_seen")),
+            item.get("days_open"),
+        ]
+        for key, label in ISSUE_LISTS
+        for item in issues.get(key, [])
+    ]
+    return header, rows
+
+
+FOLLOW_UP_LISTS = (
+    ("resolved_items", _("Resolved")),
+    ("overdue_items", _("Overdue")),
+)
+
+
+def _follow_ups(snapshot: dict) -> tuple[list, list]:
+    follow_ups = snapshot.get("follow_ups", {})
+    header = [
+        _("List"),
+        _("Issue"),
+        _("Responsible agency"),
+        _("Requested action"),
+        _("Due date"),
+        _("Response date"),
+        _("Response"),
+        _("Days overdue"),
+    ]
+    rows = [
+        [
+            label,
+            item.get("issue_title"),
+            item.get("agency"),
+            item.get("request"),
+            _day(item.get("due_date")),
+            _day(item.get("responded_on")),
+            item.get("response") or None,
+            item.get("days_overdue"),
+        ]
+        for key, label in FOLLOW_UP_LISTS
+        for item in follow_ups.get(key, [])
+    ]
+    return header, rows
+
+
+def _discipline(snapshot: dict) -> tuple[list, list]:
+    discipline = snapshot.get("discipline", {})
+    states = _labels(ReportingRecord.State)
+    header = [
+        _("Unit"),
+        _("Expected"),
+        states["on_time"],
+        states["late"],
+        states["missing"],
+        states["pending"],
+        _("Reporting rate (%)"),
+        _("On-time rate (%)"),
+        _("Reporting rate, previous period (%)"),
+        _("On-time rate, previous period (%)"),
+    ]
+    name = snapshot.get("unit", {}).get("name", "")
+    units = [
+        (name, discipline.get("total")),
+        (
+            _("%(unit)s (its own collaborators)") % {"unit": name},
+            discipline.get("own"),
+        ),
+        *((child.get("name"), child) for child in discipline.get("children", [])),
+    ]
+    rows = [
+        [
+            label,
+            *(
+                rates.get(key)
+                for key in (
+                    "expected",
+                    "on_time",
+                    "late",
+                    "missing",
+                    "pending",
+                    "reporting_rate",
+                    "on_time_rate",
+                    "previous_reporting_rate",
+                    "previous_on_time_rate",
+                )
+            ),
+        ]
+        for label, rates in units
+        if rates
+    ]
+    return header, rows
