@@ -471,3 +471,29 @@ class CollaboratorScore(models.Model):
 
     def __str__(self):
         return f"{self.collaborator_id} {self.year}: {self.total}"
+
+
+class ImportMapping(models.Model):
+    """How a unit's own roster workbook's columns map to the roster's fields,
+    remembered from its last import so the next one starts from it."""
+
+    unit = models.OneToOneField(
+        OrgUnit, on_delete=models.CASCADE, related_name="roster_import_mapping"
+    )
+    # Folded column heading → field name ("" for a column left out).
+    columns = models.JSONField(default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("roster import mapping")
+        verbose_name_plural = _("roster import mappings")
+
+    def __str__(self):
+        return str(self.unit)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from collaborators import views
+from collaborators import views, views_import
 
 app_name = "collaborators"
 
@@ -30,9 +30,9 @@ urlpatterns = [
         views.collaborator_event_create,
         name="collaborator-event-create",
     ),
-    path("imports/", views.import_upload, name="import-upload"),
-    path("imports/template/", views.import_template, name="import-template"),
-    path("imports/<str:token>/", views.import_preview, name="import-preview"),
+    path("imports/", views_import.import_upload, name="import-upload"),
+    path("imports/template/", views_import.import_template, name="import-template"),
+    path("imports/<str:token>/", views_import.import_preview, name="import-preview"),
     path("regulations/", views.regulation_list, name="regulation-list"),
     path("regulations/new/", views.regulation_create, name="regulation-create"),
     path("regulations/<int:pk>/", views.regulation_detail, name="regulation-detail"),

@@ -1,5 +1,6 @@
 """Org units, users and notifications: what every other app builds on."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -146,6 +147,12 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The language the person reads, kept on the account: never the browser's.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="vi"
+    )
+    # Signed in with a one-time code: a password must be set before anything else.
+    must_change_password = models.BooleanField(_("must set a password"), default=False)
 
     objects = DluanUserManager()
 
@@ -238,3 +245,68 @@ class Notification(models.Model):
 
     def get_absolute_url(self):
         return self.url or reverse("notifications")
+
+
+class SignInCode(models.Model):
+    """A one-time code given on a printed slip: it signs in once, before it expires.
+
+    Only its hash is kept; the code itself is shown once, on the slip.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signin_codes"
+    )
+    code_hash = models.CharField(max_length=128)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("given at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    # A newer code, a password set by e-mail, or staff taking sign-in away.
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("one-time sign-in code")
+        verbose_name_plural = _("one-time sign-in codes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # Signing in with a code: the user's codes still usable.
+            models.Index(fields=["user", "used_at", "revoked_at"], name="code_usable"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%d/%m/%Y}"
+
+    @property
+    def is_usable(self) -> bool:
+        return (
+            self.used_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+class UserSession(models.Model):
+    """A signed-in session of a person, so they can see and end all of them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in at"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen at"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-last_seen_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%d/%m/%Y %H:%M}"

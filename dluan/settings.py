@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "auditlog",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "dluan",
     "collaborators",
     "reports",
@@ -258,6 +262,9 @@ SUMMARY_LINGERING_DAYS = env_int("SUMMARY_LINGERING_DAYS", 60)
 SUMMARY_TOP_ISSUES = env_int("SUMMARY_TOP_ISSUES", 10)
 SUMMARY_COMPILE_TIME_LIMIT = env_int("SUMMARY_COMPILE_TIME_LIMIT", 20 * 60)
 SUMMARY_STALL_GRACE = env_int("SUMMARY_STALL_GRACE", 5 * 60)
+
+# Sign-in given from the roster: a printed one-time code lasts this many days.
+SIGNIN_CODE_DAYS = env_int("SIGNIN_CODE_DAYS", 7)
 
 # E-mail: EMAIL_URL, or the individual EMAIL_* variables.
 EMAIL_BACKEND = env_str(
