@@ -149,10 +149,16 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     # The language the person reads, kept on the account: never the browser's.
     language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default="vi"
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="vi",
+        db_default="vi",  # rows bulk-loaded without the column read Vietnamese
     )
     # Signed in with a one-time code: a password must be set before anything else.
-    must_change_password = models.BooleanField(_("must set a password"), default=False)
+    must_change_password = models.BooleanField(
+        _("must set a password"), default=False, db_default=False
+    )
 
     objects = DluanUserManager()
 

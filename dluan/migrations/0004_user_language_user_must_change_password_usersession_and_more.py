@@ -16,12 +16,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='language',
-            field=models.CharField(choices=[('vi', 'Vietnamese'), ('en', 'English')], default='vi', max_length=10, verbose_name='language'),
+            field=models.CharField(choices=[('vi', 'Vietnamese'), ('en', 'English')], db_default='vi', default='vi', max_length=10, verbose_name='language'),
         ),
         migrations.AddField(
             model_name='user',
             name='must_change_password',
-            field=models.BooleanField(default=False, verbose_name='must set a password'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='must set a password'),
         ),
         migrations.CreateModel(
             name='UserSession',
