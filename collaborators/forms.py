@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from collaborators.models import Collaborator, Regulation, RosterEvent, TrainingSession
 from collaborators.selectors import RosterFilters, units_for
+from collaborators.spreadsheets import COLUMNS
 from dluan.models import OrgUnit, User
 from dluan.uploads import DOCUMENTS, check_upload
 from dluan.widgets import DateInput, UnitFilterField
@@ -193,7 +194,7 @@ class AttendanceForm(forms.Form):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Workbook (.xlsx)"),
-        help_text=_("Use the template; at most 5,000 rows."),
+        help_text=_("The board's own roster or the template; at most 5,000 rows."),
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument"
@@ -201,6 +202,53 @@ class ImportUploadForm(forms.Form):
             }
         ),
     )
+
+
+class ImportColumnsForm(forms.Form):
+    """Which roster field each column of the workbook goes to, or none.
+
+    One select a column (``column_<index>``); a field may be chosen for one column
+    only, and the required fields must each have one.
+    """
+
+    def __init__(self, *args, headings: list[str], initial_fields: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns = COLUMNS
+        choices = [("", _("Leave out")), *((c.key, c.label) for c in COLUMNS)]
+        for index, heading in enumerate(headings):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=heading or _("(no heading)"),
+                choices=choices,
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select"}),
+                initial=initial_fields[index] if index < len(initial_fields) else "",
+            )
+
+    def mapping(self) -> list[str]:
+        return [
+            self.cleaned_data.get(name, "")
+            for name in self.fields
+            if name.startswith("column_")
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        mapping = self.mapping()
+        labels = {column.key: column.label for column in self.columns}
+        for key in sorted({key for key in mapping if key and mapping.count(key) > 1}):
+            self.add_error(
+                None,
+                _("“%(field)s” is chosen for more than one column.")
+                % {"field": labels[key]},
+            )
+        for column in self.columns:
+            if column.required and column.key not in mapping:
+                self.add_error(
+                    None,
+                    _("Choose the column that holds “%(field)s”.")
+                    % {"field": column.label},
+                )
+        return cleaned
 
 
 class ImportConfirmForm(forms.Form):

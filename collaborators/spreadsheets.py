@@ -1,20 +1,24 @@
 """.xlsx in and out of the roster: the import template, row validation, the export.
 
-Import columns are read by position, so a template downloaded in either language
-reads the same.
+A board's own roster is read as it is: the header row is found below the title
+block, its columns are matched to the roster's fields by name (the officer corrects
+the match on the columns page), and the rows are then checked like the template's.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from openpyxl.utils.datetime import from_excel
 
-from collaborators.models import Collaborator, normalise_phone
+from collaborators.models import Collaborator, ImportMapping, normalise_phone
 from dluan.models import OrgUnit, User
 from dluan.search import fold, nfc
 from dluan.xlsx import build_workbook, read_rows
@@ -51,8 +55,26 @@ COLUMNS = [
     Column("notes", _("Notes")),
 ]
 DATE_KEYS = {"decision_date", "term_start", "term_end"}
-YES = {"yes", "y", "x", "1", "true", "co", "dang vien", "nghi huu"}
-NO = {"", "no", "n", "0", "false", "khong"}
+YES = {
+    "yes",
+    "y",
+    "x",
+    "v",
+    "1",
+    "true",
+    "co",
+    "dang vien",
+    "dv",
+    "nghi huu",
+    "huu",
+    "√",
+    "✓",
+    "✔",
+}
+NO = {"", "no", "n", "0", "false", "khong", "-"}
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
+# Excel's day numbers for 1900–2100: a date cell whose format was lost.
+EXCEL_SERIALS = range(1, 73051)
 
 
 def _genders() -> dict[str, str]:
@@ -97,6 +119,164 @@ def template_workbook() -> bytes:
     )
 
 
+# --- Reading a board's own workbook -------------------------------------------------
+
+# The header row is looked for among the first non-blank rows: above it sit the
+# board's title block and the date of the list.
+HEADER_SEARCH_ROWS = 15
+MAX_IMPORT_COLUMNS = 60
+SERIAL = "serial"  # the STT column: read to find the table's end, never imported
+
+# Headings boards give each roster field, written naturally; they are compared after
+# ``heading_key`` (no case, diacritics or punctuation). The template's own labels, in
+# every language, are added by ``_synonyms``.
+SYNONYMS = {
+    SERIAL: ["STT", "TT", "Số TT", "Số thứ tự", "No", "No."],
+    "full_name": [
+        "Họ và tên",
+        "Họ tên",
+        "Họ, tên",
+        "Tên",
+        "Họ và tên cộng tác viên",
+        "Họ tên CTV",
+        "Name",
+    ],
+    "gender": ["Giới tính", "Nam/Nữ", "Nam, nữ", "Phái", "Sex"],
+    "birth_year": [
+        "Năm sinh",
+        "Ngày sinh",
+        "Ngày, tháng, năm sinh",
+        "Ngày tháng năm sinh",
+        "Sinh năm",
+        "Year of birth",
+        "Date of birth",
+    ],
+    "phone": [
+        "Số điện thoại",
+        "Điện thoại",
+        "SĐT",
+        "Số ĐT",
+        "ĐT",
+        "Điện thoại liên hệ",
+        "Di động",
+        "Số di động",
+        "Telephone",
+        "Phone number",
+    ],
+    "email": ["Email", "E-mail", "Thư điện tử", "Địa chỉ email", "Địa chỉ thư điện tử"],
+    "unit": [
+        "Đơn vị",
+        "Đơn vị công tác",
+        "Đơn vị quản lý",
+        "Thuộc đơn vị",
+        "Xã/phường",
+        "Xã, phường",
+        "Phường/xã",
+        "Phường, xã",
+        "Xã, phường, thị trấn",
+    ],
+    "coverage_areas": [
+        "Địa bàn",
+        "Địa bàn phụ trách",
+        "Địa bàn theo dõi",
+        "Địa bàn nắm dư luận",
+        "Địa bàn hoạt động",
+        "Coverage area",
+    ],
+    "occupation": ["Nghề nghiệp", "Nghề", "Công việc"],
+    "position": [
+        "Chức vụ",
+        "Chức danh",
+        "Chức vụ, đơn vị công tác",
+        "Chức vụ đoàn thể",
+    ],
+    "is_party_member": ["Đảng viên", "Là đảng viên", "ĐV", "Đảng viên (x)"],
+    "is_retired": ["Nghỉ hưu", "Hưu trí", "Cán bộ hưu trí", "Đã nghỉ hưu"],
+    "decision_number": ["Số quyết định", "Số QĐ", "Quyết định số", "QĐ số"],
+    "decision_date": [
+        "Ngày quyết định",
+        "Ngày QĐ",
+        "Ngày ký quyết định",
+        "Ngày ký QĐ",
+        "Ngày ký",
+    ],
+    "term_start": [
+        "Ngày bắt đầu",
+        "Từ ngày",
+        "Thời hạn từ",
+        "Ngày công nhận",
+        "Bắt đầu",
+    ],
+    "term_end": [
+        "Ngày kết thúc",
+        "Đến ngày",
+        "Thời hạn đến",
+        "Thời hạn",
+        "Hết hạn",
+        "Ngày hết hạn",
+        "Kết thúc",
+    ],
+    "monthly_allowance": [
+        "Phụ cấp",
+        "Mức phụ cấp",
+        "Phụ cấp hằng tháng",
+        "Phụ cấp hàng tháng",
+        "Allowance",
+    ],
+    "notes": ["Ghi chú", "Note"],
+}
+
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+# The lines of a signature block, the place-and-date line and a totals row: where
+# the table has ended. Compared with a whole cell after ``heading_key``.
+_SIGNATURE = re.compile(
+    r"(nguoi lap( bieu| bang| danh sach)?|(pho )?truong ban|(t m|tm|k t|kt) .+"
+    r"|ky ghi ro ho ten|ky ten|ky va ghi ro ho ten|xac nhan( cua .+)?|noi nhan"
+    r"|(thu truong|lanh dao) don vi|.*\bngay \d* ?thang \d* ?nam\b.*)"
+)
+_TOTAL = re.compile(r"(tong cong|tong so|cong)\b.*")
+
+
+def heading_key(text) -> str:
+    """A heading as headings are compared: folded, no notes in brackets, no punctuation."""
+    text = _PARENTHESES.sub(" ", fold(_text(text)))
+    return _NOT_WORD.sub(" ", text).strip()
+
+
+def _synonyms() -> dict[str, str]:
+    """heading_key → field, from SYNONYMS and the template's labels in each language."""
+    table = {
+        heading_key(name): key for key, names in SYNONYMS.items() for name in names
+    }
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for column in COLUMNS:
+                table.setdefault(heading_key(str(column.label)), column.key)
+    return table
+
+
+def match_heading(heading, synonyms: dict[str, str] | None = None) -> str:
+    """The field a heading names, SERIAL for the STT column, or "" when unknown.
+
+    A heading that is not a known name itself may contain one as whole words
+    ("Số điện thoại liên hệ"); the longest such name wins.
+    """
+    synonyms = synonyms if synonyms is not None else _synonyms()
+    key = heading_key(heading)
+    if not key:
+        return ""
+    if key in synonyms:
+        return synonyms[key]
+    padded = f" {key} "
+    found = [
+        (len(name), field)
+        for name, field in synonyms.items()
+        if " " in name and f" {name} " in padded
+    ]
+    return max(found)[1] if found else ""
+
+
 def cell_to_json(value):
     """A cell value that survives the session (JSON): dates become dd/mm/yyyy."""
     if isinstance(value, datetime.datetime | datetime.date):
@@ -108,18 +288,176 @@ def cell_to_json(value):
     return str(value)
 
 
-def read_workbook(upload) -> list[list]:
-    """[row number, [values]] for each data row; ValidationError for a bad file."""
-    rows = []
-    for number, values in read_rows(upload, max_rows=MAX_IMPORT_ROWS):
-        if number == 1:
-            continue  # the header row
-        values = [cell_to_json(value) for value in values[: len(COLUMNS)]]
-        values += [None] * (len(COLUMNS) - len(values))
-        rows.append([number, values])
+@dataclass
+class Sheet:
+    """An uploaded roster as read: its header row and the rows below it."""
+
+    header_row: int
+    headings: list[str]
+    rows: list[list] = field(default_factory=list)  # [row number, [values]]
+
+    def proposal(self, remembered: dict | None = None) -> list[str]:
+        """A field (or "") for each column: remembered first, then matched by name.
+
+        No field is proposed for two columns; the first column keeps it.
+        """
+        synonyms = _synonyms()
+        remembered = remembered or {}
+        fields = {column.key for column in COLUMNS}
+        taken = set()
+        result = []
+        for heading in self.headings:
+            folded = fold(heading)
+            if folded and folded in remembered:
+                key = remembered[folded]
+            else:
+                key = match_heading(heading, synonyms)
+            if key not in fields or key in taken:
+                key = ""
+            taken.add(key)
+            result.append(key)
+        return result
+
+    def serial_column(self) -> int | None:
+        synonyms = _synonyms()
+        for index, heading in enumerate(self.headings):
+            if match_heading(heading, synonyms) == SERIAL:
+                return index
+        return None
+
+    def samples(self, body: list[list], count: int = 2) -> list[list[str]]:
+        """The first few values of each column, from the table's ``body()``."""
+        found: list[list[str]] = [[] for _heading in self.headings]
+        for _number, values in body:
+            for index, value in enumerate(values[: len(found)]):
+                text = _text(value)
+                if text and len(found[index]) < count:
+                    found[index].append(text[:60])
+        return found
+
+    def to_json(self) -> dict:
+        return {
+            "header_row": self.header_row,
+            "headings": self.headings,
+            "rows": self.rows,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Sheet":
+        return cls(data["header_row"], data["headings"], data["rows"])
+
+    def body(self) -> list[list]:
+        """The table's rows: [row number, values] of each collaborator, whatever
+        the columns are mapped to.
+
+        The table ends where the signature block or the place-and-date line
+        starts; a row of column numbers under the header and totals rows are
+        skipped.
+        """
+        serial = self.serial_column()
+        result = []
+        for position, (number, values) in enumerate(self.rows):
+            has_serial = (
+                serial is not None
+                and _text(values[serial] if serial < len(values) else None).isdecimal()
+            )
+            # Brackets kept: "(1)" numbers a column, "(Ký, ghi rõ họ tên)" signs.
+            texts = [_NOT_WORD.sub(" ", fold(_text(v))).strip() for v in values]
+            filled = [text for text in texts if text]
+            if not has_serial and any(_SIGNATURE.fullmatch(t) for t in filled):
+                break
+            if position == 0 and filled and all(t.isdecimal() for t in filled):
+                continue  # the columns numbered (1), (2), (3)… under the header
+            if not has_serial and filled and _TOTAL.fullmatch(filled[0]):
+                continue
+            result.append([number, values])
+        return result
+
+    def mapped_rows(self, mapping: list[str]) -> list[list]:
+        """The table's rows in COLUMNS order, as ``validate_rows`` reads them;
+        a row with nothing in the chosen columns is skipped."""
+        positions = {column.key: index for index, column in enumerate(COLUMNS)}
+        chosen = [(index, key) for index, key in enumerate(mapping) if key]
+        result = []
+        for number, values in self.body():
+            row = [None] * len(COLUMNS)
+            for index, key in chosen:
+                if index < len(values):
+                    row[positions[key]] = values[index]
+            if any(_text(value) for value in row):
+                result.append([number, row])
+        return result
+
+
+def _header_index(rows: list) -> int:
+    """Of the first rows, the one whose cells name the most known columns."""
+    synonyms = _synonyms()
+    best, best_score = 0, 0
+    for index, (_number, values) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        score = len(
+            {match_heading(value, synonyms) for value in values if _text(value)} - {""}
+        )
+        if score > best_score:
+            best, best_score = index, score
+    return best
+
+
+def read_workbook(upload) -> Sheet:
+    """The roster's header row and the rows below it; ValidationError for a bad file.
+
+    Rows are read through ``dluan.xlsx.read_rows``, which refuses what is not a
+    workbook, a decompression bomb, formulas and too many rows.
+    """
+    rows = [
+        [number, [cell_to_json(value) for value in values[:MAX_IMPORT_COLUMNS]]]
+        for number, values in read_rows(upload, max_rows=MAX_IMPORT_ROWS)
+    ]
+    rows = [row for row in rows if any(_text(value) for value in row[1])]
     if not rows:
         raise ValidationError(_("The workbook has no rows to import."))
-    return rows
+    index = _header_index(rows)
+    header_row, headings = rows[index]
+    table = rows[index + 1 :]
+    if not table:
+        raise ValidationError(_("The workbook has no rows to import."))
+    width = max(len(values) for _number, values in [rows[index], *table])
+    # Columns with neither a heading nor a value are not worth a choice.
+    while width and not any(
+        _text(values[width - 1])
+        for _n, values in [rows[index], *table]
+        if len(values) >= width
+    ):
+        width -= 1
+    for _number, values in table:
+        values[:] = (values + [None] * width)[:width]
+    headings = [_text(value) for value in (headings + [None] * width)[:width]]
+    return Sheet(header_row=header_row, headings=headings, rows=table)
+
+
+def remembered_mapping(unit) -> dict:
+    """The unit's folded heading → field from its last import, or {}."""
+    if unit is None:
+        return {}
+    mapping = ImportMapping.objects.filter(unit=unit).first()
+    return dict(mapping.columns) if mapping else {}
+
+
+def import_mapping_remember(*, unit, headings: list[str], mapping: list[str], actor):
+    """Keep the unit's choice of columns for its next import, over the older one."""
+    if unit is None:
+        return None
+    chosen = {
+        fold(heading)[:200]: key
+        for heading, key in zip(headings, mapping, strict=False)
+        if fold(heading)
+    }
+    record, _created = ImportMapping.objects.select_for_update().get_or_create(
+        unit=unit, defaults={"updated_by": actor}
+    )
+    record.columns = {**record.columns, **chosen}
+    record.updated_by = actor
+    record.save()
+    return record
 
 
 @dataclass
@@ -146,20 +484,48 @@ def _text(value) -> str:
     return nfc(str(value)).strip()
 
 
+def _parse_date(value) -> datetime.date | None:
+    """A date written dd/mm/yyyy, d-m-yyyy, d.m.yyyy, yyyy-mm-dd or as Excel's number."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if value == int(value) and int(value) in EXCEL_SERIALS:
+            return from_excel(int(value)).date()
+        return None
+    text = _text(value).split(" ")[0]
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
 def _date(value, label, errors):
     text = _text(value)
     if not text:
         return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(text.split(" ")[0], fmt).date()
-        except ValueError:
-            continue
-    errors.append(
-        gettext("%(column)s: “%(value)s” is not a date (dd/mm/yyyy).")
-        % {"column": label, "value": text}
-    )
-    return None
+    date = _parse_date(value)
+    if date is None:
+        errors.append(
+            gettext("%(column)s: “%(value)s” is not a date (dd/mm/yyyy).")
+            % {"column": label, "value": text}
+        )
+    return date
+
+
+def _phone(value) -> str:
+    """Digits only, Vietnamese numbers written from 0: +84 and 84 become 0.
+
+    A phone typed as a number in Excel loses its 0 (and its +): 912345678 is
+    0912345678, a landline's 2343862123 is 02343862123, 84905123456 is 0905123456.
+    """
+    phone = normalise_phone(_text(value))
+    if phone.startswith("+84"):
+        phone = "0" + phone[3:]
+    elif len(phone) == 11 and phone.startswith("84"):
+        phone = "0" + phone[2:]
+    elif len(phone) in (9, 10) and phone[0] != "0":
+        phone = "0" + phone
+    return phone
 
 
 def _bool(value, label, errors):
@@ -204,16 +570,32 @@ def _allowance(value, label, errors) -> Decimal | None:
     return amount.quantize(Decimal(1))
 
 
+_UNIT_KIND = re.compile(r"^(phuong|xa|thi tran|thi xa|thanh pho|huyen|quan|p\.|x\.)\s*")
+
+
+def _short_name(name: str) -> str:
+    """A unit's name without its kind: "Phường Tứ Hạ" and "Tứ Hạ" are one place."""
+    return _UNIT_KIND.sub("", fold(name))
+
+
 class UnitIndex:
-    """Units of the actor's subtree by folded name; a name used twice is ambiguous."""
+    """Units of the actor's subtree by folded name; a name used twice is ambiguous.
+
+    A name not found whole is looked for without its kind ("Tứ Hạ" for "Phường
+    Tứ Hạ"), as boards' own rosters often write it.
+    """
 
     def __init__(self, actor: User):
         self.by_name: dict[str, list[OrgUnit]] = {}
+        self.by_short_name: dict[str, list[OrgUnit]] = {}
         for unit in OrgUnit.objects.visible_to(actor).filter(is_active=True):
             self.by_name.setdefault(fold(unit.name), []).append(unit)
+            self.by_short_name.setdefault(_short_name(unit.name), []).append(unit)
 
     def find(self, name: str, label, errors) -> OrgUnit | None:
-        matches = self.by_name.get(fold(name), [])
+        matches = self.by_name.get(fold(name)) or self.by_short_name.get(
+            _short_name(name), []
+        )
         if len(matches) == 1:
             return matches[0]
         if matches:
@@ -256,6 +638,10 @@ def validate_rows(*, actor: User, rows: list[list]) -> list[ImportRow]:
                     % {"column": labels["gender"], "value": _text(values["gender"])}
                 )
         birth_year = _text(values["birth_year"])
+        if birth_year and (not birth_year.isdecimal() or len(birth_year) > 4):
+            # A birth date where the roster keeps the year alone.
+            born = _parse_date(values["birth_year"])
+            birth_year = str(born.year) if born else birth_year
         if birth_year:
             if not birth_year.isdecimal():
                 errors.append(
@@ -271,7 +657,7 @@ def validate_rows(*, actor: User, rows: list[list]) -> list[ImportRow]:
                 )
             else:
                 data["birth_year"] = int(birth_year)
-        data["phone"] = normalise_phone(_text(values["phone"]))
+        data["phone"] = _phone(values["phone"])
         if data["phone"] and not 8 <= len(data["phone"].lstrip("+")) <= 15:
             errors.append(
                 gettext("%(column)s: “%(value)s” is not a phone number.")
@@ -289,7 +675,7 @@ def validate_rows(*, actor: User, rows: list[list]) -> list[ImportRow]:
         unit_name = _text(values["unit"])
         if unit_name:
             data["unit"] = units.find(unit_name, labels["unit"], errors)
-        for name in _text(values["coverage_areas"]).split(";"):
+        for name in re.split(r"[;,\n]", _text(values["coverage_areas"])):
             if name.strip():
                 area = units.find(name.strip(), labels["coverage_areas"], errors)
                 if area is not None:

@@ -1,4 +1,9 @@
-"""Bringing a board's roster in from .xlsx: upload, columns, preview, import."""
+"""Bringing a board's roster in from .xlsx: upload, columns, preview, import.
+
+The parsed workbook waits in the server-side session between the steps. The
+choice of columns is remembered for the unit once the import has succeeded, so
+a mapping abandoned at the preview (because it was wrong) is not offered again.
+"""
 
 import secrets
 
@@ -6,21 +11,38 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from collaborators import services
-from collaborators.forms import ImportConfirmForm, ImportUploadForm
+from collaborators.forms import (
+    ImportColumnsForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+)
 from collaborators.spreadsheets import (
     COLUMNS,
+    Sheet,
+    import_mapping_remember,
     read_workbook,
+    remembered_mapping,
     template_workbook,
     validate_rows,
 )
 from collaborators.views import _require_staff, _xlsx_response
 
 IMPORT_SESSION_KEY = "collaborators_import"
+
+
+def _pending(request, token) -> dict:
+    """The upload this session is working on, or 404 for another token."""
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    if not pending or not secrets.compare_digest(pending["token"], token):
+        raise Http404
+    return pending
 
 
 @login_required
@@ -35,7 +57,7 @@ def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            rows = read_workbook(form.cleaned_data["file"])
+            sheet = read_workbook(form.cleaned_data["file"])
         except ValidationError as error:
             form.add_error("file", error)
         else:
@@ -43,27 +65,80 @@ def import_upload(request):
             token = secrets.token_urlsafe(16)
             request.session[IMPORT_SESSION_KEY] = {
                 "token": token,
-                "rows": rows,
+                "sheet": sheet.to_json(),
                 "name": form.cleaned_data["file"].name[:200],
             }
-            return redirect("collaborators:import-preview", token=token)
+            return redirect("collaborators:import-columns", token=token)
     return render(request, "collaborators/import_upload.html", {"form": form})
+
+
+@login_required
+def import_columns(request, token):
+    _require_staff(request)
+    pending = _pending(request, token)
+    sheet = Sheet.from_json(pending["sheet"])
+    initial = pending.get("mapping") or sheet.proposal(
+        remembered_mapping(request.user.org_unit)
+    )
+    form = ImportColumnsForm(
+        request.POST or None, headings=sheet.headings, initial_fields=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        mapping = form.mapping()
+        if sheet.mapped_rows(mapping):
+            # The rows are mapped again when needed: the session keeps one copy.
+            pending["mapping"] = mapping
+            request.session.modified = True
+            return redirect("collaborators:import-preview", token=token)
+        form.add_error(None, _("No row has a value in the chosen columns."))
+    body = sheet.body()
+    columns = [
+        {
+            "letter": get_column_letter(index + 1),
+            "heading": heading,
+            "samples": samples,
+            "field": form[f"column_{index}"],
+        }
+        for index, (heading, samples) in enumerate(
+            zip(sheet.headings, sheet.samples(body), strict=True)
+        )
+    ]
+    return render(
+        request,
+        "collaborators/import_columns.html",
+        {
+            "form": form,
+            "columns": columns,
+            "name": pending["name"],
+            "header_row": sheet.header_row,
+            "row_count": len(body),
+            "token": token,
+        },
+    )
 
 
 @login_required
 def import_preview(request, token):
     _require_staff(request)
-    pending = request.session.get(IMPORT_SESSION_KEY)
-    if not pending or not secrets.compare_digest(pending["token"], token):
-        raise Http404
+    pending = _pending(request, token)
+    if not pending.get("mapping"):
+        return redirect("collaborators:import-columns", token=token)
+    table = Sheet.from_json(pending["sheet"]).mapped_rows(pending["mapping"])
     form = ImportConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.collaborator_import(
-                actor=request.user,
-                rows=pending["rows"],
-                only_valid=form.cleaned_data["mode"] == "valid",
-            )
+            with transaction.atomic():
+                created = services.collaborator_import(
+                    actor=request.user,
+                    rows=table,
+                    only_valid=form.cleaned_data["mode"] == "valid",
+                )
+                import_mapping_remember(
+                    unit=request.user.org_unit,
+                    headings=pending["sheet"]["headings"],
+                    mapping=pending["mapping"],
+                    actor=request.user,
+                )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -74,7 +149,7 @@ def import_preview(request, token):
                 _("%(count)s collaborators were imported.") % {"count": created},
             )
             return redirect("collaborators:collaborator-list")
-    rows = validate_rows(actor=request.user, rows=pending["rows"])
+    rows = validate_rows(actor=request.user, rows=table)
     invalid = [row for row in rows if not row.is_valid]
     # Rows with errors first: they are what the officer has to fix.
     ordered = invalid + [row for row in rows if row.is_valid]

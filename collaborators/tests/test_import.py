@@ -52,8 +52,14 @@ def _upload(client, upload):
 
 
 def _open_preview(client, response):
+    """Through the columns page, keeping the proposed columns, to the preview."""
     assert response.status_code == 302, response.context["form"].errors
-    return client.get(response["Location"]), response["Location"]
+    columns_url = response["Location"]
+    form = client.get(columns_url).context["form"]
+    data = {name: field.initial for name, field in form.fields.items()}
+    confirmed = client.post(columns_url, data)
+    assert confirmed.status_code == 302, confirmed.context["form"].errors
+    return client.get(confirmed["Location"]), confirmed["Location"]
 
 
 @pytest.fixture
