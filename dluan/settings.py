@@ -1,5 +1,6 @@
 """Settings for dluan, read from the environment (see README, "Configuration")."""
 
+import datetime
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -63,14 +64,21 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The account's language, else the one chosen at sign-in, else Vietnamese:
+    # never the browser's Accept-Language (it replaces Django's LocaleMiddleware).
+    "dluan.auth.LanguageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dluan.auth.SessionTimeoutMiddleware",
+    "dluan.auth.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "dluan.db.QueryTimeoutMiddleware",
+    # Last, as axes asks: it turns a lockout signalled by the backend into a page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dluan.urls"
@@ -117,14 +125,73 @@ AUTH_USER_MODEL = "dluan.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Axes first: it refuses a locked-out person before any password is checked. Then
+# sign-in by username, e-mail or phone, with a password or a one-time code.
+AUTHENTICATION_BACKENDS = [
+    # axes' AxesStandaloneBackend, letting Django's test client.login() through.
+    "dluan.auth.LockoutBackend",
+    "dluan.auth.IdentifierBackend",
+]
+# NIST SP 800-63B: length rather than composition rules, common passwords
+# refused, no forced mix of digits and symbols; up to 128 characters, so long
+# passphrases (Vietnamese with diacritics too) are welcome.
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)
+PASSWORD_MAX_LENGTH = 128
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email", "phone")},
     },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {
+        "NAME": "dluan.auth.MaximumLengthValidator",
+        "OPTIONS": {"max_length": PASSWORD_MAX_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password reset links last an hour; one address or one e-mail may ask this many
+# times an hour (the answer is the same either way).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
+
+# Lockout (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one account
+# from one address, that pair waits AXES_COOLOFF_MINUTES; staff can lift it.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 30)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Typed e-mail or phone counts against the account it names.
+AXES_USERNAME_CALLABLE = "dluan.auth.axes_username"
+AXES_LOCKOUT_CALLABLE = "dluan.auth.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token", "code"]
+# Behind a proxy, the client's address comes from X-Forwarded-For (axes' ipware
+# settings); without one, REMOTE_ADDR.
+if env_bool("BEHIND_PROXY", False):
+    AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Two-factor sign-in (django-otp): required of administrators and board staff
+# when OTP_REQUIRED (on in production, off under DEBUG so the demo logins sign
+# in in one step); optional for leaders and collaborators.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "dluan")
+OTP_RECOVERY_CODES = 10
+
+# Sessions end after SESSION_IDLE_TIMEOUT minutes without a request and, in any
+# case, SESSION_ABSOLUTE_TIMEOUT minutes after signing in.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30) * 60
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60) * 60
+if SESSION_IDLE_TIMEOUT <= 0 or SESSION_ABSOLUTE_TIMEOUT <= 0:
+    raise ImproperlyConfigured(
+        "SESSION_IDLE_TIMEOUT and SESSION_ABSOLUTE_TIMEOUT must be positive minutes."
+    )
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Language, time and formats: Vietnamese by default, English available.
 LANGUAGE_CODE = "vi"
@@ -267,8 +334,13 @@ SUMMARY_STALL_GRACE = env_int("SUMMARY_STALL_GRACE", 5 * 60)
 SIGNIN_CODE_DAYS = env_int("SIGNIN_CODE_DAYS", 7)
 
 # E-mail: EMAIL_URL, or the individual EMAIL_* variables.
+# The console backend prints messages (set-password links among them) to the log:
+# for development only. Without DEBUG, mail goes to EMAIL_HOST by SMTP.
 EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -28,3 +28,6 @@ WHITENOISE_AUTOREFRESH = True
 # No persistent connections: the live server's request threads must not keep a
 # session open, or the test database cannot be dropped at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# One-step sign-in for the suite's form logins; tests of two-factor turn it on.
+OTP_REQUIRED = False

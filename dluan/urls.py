@@ -1,19 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
-from dluan import views
+from dluan import views, views_account
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notifications-read"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", views_account.SignInView.as_view(), name="login"),
+    path("login/verify/", views_account.login_verify, name="login-verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
@@ -25,10 +23,58 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("password/set/", views_account.password_set, name="password-set"),
+    path(
+        "password/reset/",
+        views_account.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views_account.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("account/", views_account.account, name="account"),
+    path(
+        "account/sessions/sign-out/",
+        views_account.sessions_sign_out,
+        name="account-sessions-sign-out",
+    ),
+    path(
+        "account/two-factor/",
+        views_account.two_factor_enrol,
+        name="two-factor-enrol",
+    ),
+    path(
+        "account/two-factor/off/",
+        views_account.two_factor_disable,
+        name="two-factor-disable",
+    ),
+    path(
+        "account/two-factor/recovery-codes/",
+        views_account.recovery_codes_renew,
+        name="two-factor-recovery-codes",
+    ),
+    # Kept on the account when signed in; replaces django.conf.urls.i18n.
+    path("i18n/setlang/", views_account.language_set, name="set_language"),
     path("collaborators/", include("collaborators.urls")),
     path("reports/", include("reports.urls")),
     path("meetings/", include("meetings.urls")),
     path("summaries/", include("summaries.urls")),
+    # One sign-in page for everyone, with its lockout and second factor.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="login", query_string=True),
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,108 @@
+"""Forms for signing in, setting a password and two-factor sign-in."""
+
+from django import forms
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from dluan.accounts import signin_codes_revoke
+from dluan.models import User
+
+
+class SignInForm(AuthenticationForm):
+    """Username, e-mail or phone, and a password or the one-time code of a slip."""
+
+    username = forms.CharField(
+        label=_("Username, e-mail or phone"),
+        max_length=254,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "username",
+                "autocapitalize": "none",
+            }
+        ),
+    )
+    password = forms.CharField(
+        label=_("Password or one-time code"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class AccountSetPasswordForm(SetPasswordForm):
+    """A new password, without the old one; the slip's codes stop working."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = False
+        user = super().save(commit=commit)
+        if commit:
+            signin_codes_revoke(user=user)
+        return user
+
+
+class AccountPasswordResetForm(PasswordResetForm):
+    """Reset by e-mail, also for someone who so far had only a one-time code."""
+
+    def get_users(self, email):
+        return (
+            user
+            for user in User._default_manager.filter(
+                email__iexact=email, is_active=True
+            )
+            if user.email
+        )
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, *args, **kwargs
+    ):
+        # In the language the person reads, whatever the requesting browser's.
+        with translation.override(context["user"].language):
+            super().send_mail(
+                subject_template_name, email_template_name, context, *args, **kwargs
+            )
+
+
+class TokenForm(forms.Form):
+    """A code from the authenticator app, or one of the printed recovery codes."""
+
+    otp_token = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "autofocus": True,
+                "inputmode": "text",
+            }
+        ),
+        help_text=_(
+            "The six digits shown in your authenticator app, or a recovery code."
+        ),
+    )
+
+
+class TwoFactorDisableForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "current-password", "class": "form-control"}
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."))
+        return password
