@@ -16,6 +16,8 @@ from collaborators.models import (
     TrainingAttendance,
     TrainingSession,
 )
+from dluan.accounts import signin_codes_revoke
+from dluan.auth import sessions_end
 from dluan.models import OrgUnit, User
 from dluan.services import notification_send
 from dluan.uploads import CheckedFile
@@ -200,7 +202,6 @@ def roster_event_record(
         collaborator.status = status_after
     collaborator.full_clean()
     collaborator.save()
-    _sync_account(collaborator)
     event = RosterEvent.objects.create(
         collaborator=collaborator,
         kind=kind,
@@ -211,9 +212,13 @@ def roster_event_record(
         status_after=collaborator.status,
         created_by=actor,
     )
-    # A dismissed collaborator's account is closed above, so they are not told here.
+    # The notice goes while the account is open: a reinstated collaborator's is
+    # opened first, a suspended one's closed after; a dismissed one is not told.
+    if collaborator.status == Status.ACTIVE:
+        _sync_account(collaborator)
+    told = collaborator.status != Status.DISMISSED
     notification_send(
-        recipients=[collaborator.user],
+        recipients=[collaborator.user] if told else [],
         title=gettext(
             "The board recorded a decision about you: %(decision)s on %(date)s"
         )
@@ -222,18 +227,25 @@ def roster_event_record(
         url=collaborator.get_absolute_url(),
         key=f"roster-event:{event.pk}",
     )
+    _sync_account(collaborator)
     return event
 
 
 def _sync_account(collaborator: Collaborator) -> None:
-    """A dismissed collaborator can no longer sign in; appointing again restores it."""
+    """A suspended or dismissed collaborator can no longer sign in: an open session
+    turns anonymous on its next request and unused one-time codes stop working.
+    Reinstating or appointing again gives sign-in back with the same password."""
     account = collaborator.user
     if account is None:
         return
-    should_be_active = collaborator.status != Collaborator.Status.DISMISSED
+    should_be_active = collaborator.status == Collaborator.Status.ACTIVE
     if account.is_active != should_be_active:
         account.is_active = should_be_active
         account.save(update_fields=["is_active"])
+    if not should_be_active:
+        signin_codes_revoke(user=account)
+        # Ended, not only refused: reinstating must not bring old sessions back.
+        sessions_end(user=account)
 
 
 @transaction.atomic

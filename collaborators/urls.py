@@ -1,6 +1,6 @@
 from django.urls import path
 
-from collaborators import views, views_import
+from collaborators import views, views_import, views_signin
 
 app_name = "collaborators"
 
@@ -18,7 +18,11 @@ urlpatterns = [
         name="scores-commendation",
     ),
     path("scores/<int:pk>/", views.score_detail, name="score-detail"),
+    path("sign-in/", views_signin.signin_bulk, name="signin-bulk"),
+    path("accounts/give/", views_signin.account_give, name="account-give"),
     path("<int:pk>/", views.collaborator_detail, name="collaborator-detail"),
+    path("<int:pk>/sign-in/", views_signin.signin_give, name="signin-give"),
+    path("<int:pk>/sign-in/reset/", views_signin.signin_reset, name="signin-reset"),
     path("<int:pk>/edit/", views.collaborator_edit, name="collaborator-edit"),
     path(
         "<int:pk>/reminder-emails/",
@@ -33,6 +37,11 @@ urlpatterns = [
     path("imports/", views_import.import_upload, name="import-upload"),
     path("imports/template/", views_import.import_template, name="import-template"),
     path("imports/<str:token>/", views_import.import_preview, name="import-preview"),
+    path(
+        "imports/<str:token>/columns/",
+        views_import.import_columns,
+        name="import-columns",
+    ),
     path("regulations/", views.regulation_list, name="regulation-list"),
     path("regulations/new/", views.regulation_create, name="regulation-create"),
     path("regulations/<int:pk>/", views.regulation_detail, name="regulation-detail"),

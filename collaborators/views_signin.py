@@ -1,0 +1,225 @@
+"""Giving sign-in from the roster, and board accounts given by an administrator.
+
+A slip's one-time code is shown once: the PDF is the POST's own response (a
+download, never cached), so the code is never kept in the session or anywhere
+else. If the file is lost, staff reset that person's sign-in for a new slip.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from collaborators import signin
+from collaborators.forms import UnitChoiceField
+from collaborators.models import Collaborator
+from collaborators.selectors import units_for
+from dluan.access import add_errors, require_staff
+from dluan.models import User
+
+# --- Forms (they validate; collaborators/signin.py writes) ---------------------------
+
+
+class SignInGiveForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=signin.USERNAME_MAX,
+        help_text=_(
+            "Proposed from the phone number, or from the name; you may change it."
+        ),
+    )
+
+
+class AccountGiveForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=signin.USERNAME_MAX)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (User.Role.STAFF, User.Role.STAFF.label),
+            (User.Role.LEADER, User.Role.LEADER.label),
+        ],
+    )
+    org_unit = UnitChoiceField(label=_("Unit"), queryset=None)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_(
+            "With an address, a link to choose a password is e-mailed; without "
+            "one, a slip with a one-time code is downloaded to print."
+        ),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = units_for(user)
+
+
+# --- Helpers ------------------------------------------------------------------------
+
+
+def _staff_collaborator(request, pk) -> Collaborator:
+    """Board staff of the collaborator's unit; anyone else is told nothing exists."""
+    require_staff(request.user)
+    return get_object_or_404(
+        Collaborator.objects.visible_to(request.user).select_related("unit", "user"),
+        pk=pk,
+    )
+
+
+def _slips_response(slips: list[signin.Slip], filename: str) -> HttpResponse:
+    response = HttpResponse(signin.slips_pdf(slips), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    add_never_cache_headers(response)
+    return response
+
+
+def _given_response(request, given: signin.Given, *, back: str) -> HttpResponse:
+    if given.slip is not None:
+        messages.success(
+            request,
+            _(
+                "The sign-in slip was downloaded: print it and hand it over. Its "
+                "code is shown only this once."
+            ),
+        )
+        return _slips_response([given.slip], f"phieu-dang-nhap-{given.user.pk}.pdf")
+    messages.success(
+        request,
+        _("A link to choose a password was e-mailed to %(email)s.")
+        % {"email": given.user.email},
+    )
+    return redirect(back)
+
+
+# --- One collaborator ------------------------------------------------------------
+
+
+@login_required
+def signin_give(request, pk):
+    collaborator = _staff_collaborator(request, pk)
+    if collaborator.user_id is not None:
+        return redirect("collaborators:signin-reset", pk=collaborator.pk)
+    initial = {
+        "username": signin.username_propose(
+            phone=collaborator.phone, full_name=collaborator.full_name
+        )
+    }
+    form = SignInGiveForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            given = signin.signin_give(
+                actor=request.user,
+                collaborator=collaborator,
+                username=form.cleaned_data["username"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return _given_response(request, given, back=collaborator.get_absolute_url())
+    return render(
+        request,
+        "collaborators/signin_give.html",
+        {"form": form, "collaborator": collaborator, "reset": False},
+    )
+
+
+@login_required
+def signin_reset(request, pk):
+    collaborator = _staff_collaborator(request, pk)
+    if collaborator.user_id is None:
+        return redirect("collaborators:signin-give", pk=collaborator.pk)
+    # A bare confirmation: bound on any POST, even one with no fields.
+    form = forms.Form(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            given = signin.signin_reset(actor=request.user, collaborator=collaborator)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return _given_response(request, given, back=collaborator.get_absolute_url())
+    return render(
+        request,
+        "collaborators/signin_give.html",
+        {"form": form, "collaborator": collaborator, "reset": True},
+    )
+
+
+# --- Everyone without an account, after an import ---------------------------------
+
+
+@login_required
+def signin_bulk(request):
+    require_staff(request.user)
+    candidates = signin.signin_candidates(user=request.user)
+    if request.method == "POST":
+        result = signin.signin_give_bulk(actor=request.user)
+        given = len(result.emailed) + len(result.slips)
+        if not given:
+            messages.info(request, _("Everyone on the roster can already sign in."))
+            return redirect("collaborators:signin-bulk")
+        messages.success(
+            request,
+            ngettext(
+                "Sign-in was given to %(count)s collaborator: %(emailed)s by e-mail, "
+                "%(slips)s by slip.",
+                "Sign-in was given to %(count)s collaborators: %(emailed)s by "
+                "e-mail, %(slips)s by slip.",
+                given,
+            )
+            % {
+                "count": given,
+                "emailed": len(result.emailed),
+                "slips": len(result.slips),
+            },
+        )
+        if result.remaining:
+            messages.info(
+                request,
+                _("%(count)s remain: press the button again for the next ones.")
+                % {"count": result.remaining},
+            )
+        if result.slips:
+            return _slips_response(result.slips, "phieu-dang-nhap-ctv.pdf")
+        return redirect("collaborators:signin-bulk")
+    counts = candidates.aggregate(
+        total=Count("pk"), with_email=Count("pk", filter=~Q(email=""))
+    )
+    page = Paginator(candidates, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "collaborators/signin_bulk.html",
+        {
+            "page": page,
+            "total": counts["total"],
+            "with_email": counts["with_email"],
+            "without_email": counts["total"] - counts["with_email"],
+            "this_run": min(counts["total"], signin.BULK_LIMIT),
+            "limit": signin.BULK_LIMIT,
+        },
+    )
+
+
+# --- Board staff and leaders, by an administrator ------------------------------------
+
+
+@login_required
+def account_give(request):
+    if not request.user.is_superuser:
+        raise Http404
+    form = AccountGiveForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            given = signin.account_give(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return _given_response(request, given, back=request.path)
+    return render(request, "collaborators/signin_account_give.html", {"form": form})
