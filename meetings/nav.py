@@ -8,6 +8,9 @@ NAV = [
         "meetings:meeting-list",
         EVERYONE,
         order=40,
+        prefix="/meetings/",
+        # Grouped: with summaries the board's menu no longer fits a 1280 px screen.
+        group=pgettext_lazy("navigation", "Briefings and documents"),
     ),
     NavItem(
         pgettext_lazy("navigation", "Reference documents"),
@@ -15,5 +18,6 @@ NAV = [
         EVERYONE,
         order=45,
         prefix="/meetings/documents/",
+        group=pgettext_lazy("navigation", "Briefings and documents"),
     ),
 ]
