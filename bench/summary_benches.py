@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXPORT_SCRIPT = ROOT / "bench" / "summary_export.py"
 MEMORY_TARGET = 200  # MB
 RATIO_TARGET = 1.3  # the export's time over openpyxl writing the same rows
-ROUNDS = 5  # of each, alternated; the best of each is recorded
+ROUNDS = 3  # of each, alternated; the best of each is recorded
 
 
 def summary_workbook(bench) -> None:
