@@ -3,6 +3,7 @@ from django.contrib import admin
 from collaborators.models import (
     Collaborator,
     CollaboratorScore,
+    ImportMapping,
     Regulation,
     RegulationAcknowledgement,
     RosterEvent,
@@ -101,3 +102,8 @@ class CollaboratorScoreAdmin(ComputedAdmin):
     search_fields = ["collaborator__full_name"]
     list_select_related = ["collaborator", "unit"]
     raw_id_fields = ["collaborator", "unit"]
+
+
+@admin.register(ImportMapping)
+class ImportMappingAdmin(ComputedAdmin):
+    list_display = ["unit", "updated_by", "updated_at"]

@@ -26,5 +26,6 @@ class CollaboratorsConfig(AppConfig):
         auditlog.register(models.RegulationAcknowledgement)
         auditlog.register(models.TrainingSession)
         auditlog.register(models.TrainingAttendance)
+        auditlog.register(models.ImportMapping)
         # The daily upsert sends no signals: only deletions in the admin are logged.
         auditlog.register(models.CollaboratorScore)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from dluan.models import Notification, OrgUnit, User
+from dluan.models import Notification, OrgUnit, SignInCode, User, UserSession
 
 admin.site.site_header = _("dluan administration")
 
@@ -71,3 +71,20 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["read_at"]
     search_fields = ["title", "recipient__username"]
     raw_id_fields = ["recipient"]
+
+
+@admin.register(SignInCode)
+class SignInCodeAdmin(ComputedAdmin):
+    """When codes were given, used or revoked; never the code (only a hash exists)."""
+
+    list_display = ["user", "created_by", "created_at", "expires_at", "used_at"]
+    list_filter = ["used_at", "revoked_at"]
+    search_fields = ["user__username"]
+    exclude = ["code_hash"]
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(ComputedAdmin):
+    list_display = ["user", "created_at", "last_seen_at", "ip_address"]
+    search_fields = ["user__username"]
+    exclude = ["session_key"]

@@ -5,7 +5,10 @@ network, no other file, no data URL. A template extends ``pdf/base.html``, whose
 ``@font-face`` rules name those fonts by relative URL.
 """
 
+import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -70,12 +73,49 @@ def make_url_fetcher():
     return _fetcher_class()()
 
 
+class RenderCache:
+    """The last few documents rendered by this process, by a hash of their source.
+
+    Rendering is deterministic and takes seconds: the same text (a brief saved
+    again unchanged, a slip page, a demo loaded twice) is served from memory.
+    """
+
+    def __init__(self, size: int = 16):
+        self.size = size
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def get_or_render(self, text: str, render) -> bytes:
+        key = self.key(text)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        data = render()
+        with self._lock:
+            self._items[key] = data
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return data
+
+
+_PDF_CACHE = RenderCache()
+
+
 def render_html_to_pdf(html: str, *, url_fetcher=None) -> bytes:
     from weasyprint import HTML
 
-    url_fetcher = url_fetcher or make_url_fetcher()
-    base_url = fonts_dir().as_uri() + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=url_fetcher).write_pdf()
+    def render(fetcher):
+        base_url = fonts_dir().as_uri() + "/"
+        return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+
+    if url_fetcher is not None:  # a caller watching what is fetched: render anew
+        return render(url_fetcher)
+    return _PDF_CACHE.get_or_render(html, lambda: render(make_url_fetcher()))
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-PRODUCT_APPS = ("dluan", "collaborators", "reports", "meetings")
+PRODUCT_APPS = ("dluan", "collaborators", "reports", "meetings", "summaries")
 
 
 def product_models():

@@ -6,6 +6,7 @@ here: their figures are in the tables.
 """
 
 import io
+import json
 import re
 
 from django.utils import translation
@@ -18,6 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from dluan.pdf import RenderCache
 from summaries.brief import brief_document
 from summaries.models import Summary
 
@@ -226,7 +228,13 @@ def build_docx(document_data: dict) -> bytes:
     return out.getvalue()
 
 
+_DOCX_CACHE = RenderCache()
+
+
 def render_summary_docx(summary: Summary) -> bytes:
     """The brief as .docx bytes, in Vietnamese like every Party document."""
     with translation.override("vi"):
-        return build_docx(brief_document(summary))
+        document = brief_document(summary)
+    source = json.dumps(document, sort_keys=True, default=str)
+    with translation.override("vi"):
+        return _DOCX_CACHE.get_or_render(source, lambda: build_docx(document))

@@ -6,8 +6,10 @@ import datetime
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from dluan.models import Notification
 from reports.models import OpinionReport, ReportingPeriod
@@ -91,8 +93,11 @@ def test_approval_notifies_the_units_leaders_once(period, filed, town, staff, le
     notes = Notification.objects.filter(recipient=leader)
     assert notes.count() == 1
     assert summary.get_absolute_url() in notes.get().url
-    with pytest.raises(Exception, match="draft"):
+    with pytest.raises(ValidationError) as refused:
         services.summary_approve(summary=summary, user=staff)
+    assert refused.value.messages == [
+        gettext("Only a draft can be changed; make a new version to change it.")
+    ]
     assert notes.count() == 1
 
 
