@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/", views.collaborator_detail, name="collaborator-detail"),
     path("<int:pk>/sign-in/", views_signin.signin_give, name="signin-give"),
     path("<int:pk>/sign-in/reset/", views_signin.signin_reset, name="signin-reset"),
+    path("<int:pk>/sign-in/unlock/", views_signin.signin_unlock, name="signin-unlock"),
     path("<int:pk>/edit/", views.collaborator_edit, name="collaborator-edit"),
     path(
         "<int:pk>/reminder-emails/",

@@ -29,6 +29,7 @@ from collaborators.spreadsheets import (
 )
 from dluan import pdf
 from dluan.access import add_errors, require_manager
+from dluan.auth import lockout_for
 from dluan.models import OrgUnit
 from dluan.paging import LargePaginator
 from dluan.xlsx import XLSX_CONTENT_TYPE, build_workbook
@@ -158,6 +159,10 @@ def collaborator_detail(request, pk):
             "acknowledgement": selectors.acknowledgement_of(
                 collaborator=collaborator, regulation=regulation
             ),
+            # Until when a run of wrong passwords keeps the account out.
+            "locked_until": lockout_for(collaborator.user.username)
+            if request.user.is_manager and collaborator.user_id
+            else None,
             **history,
         },
     )

@@ -16,12 +16,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from collaborators import signin
 from collaborators.forms import UnitChoiceField
 from collaborators.models import Collaborator
 from collaborators.selectors import units_for
 from dluan.access import add_errors, require_staff
+from dluan.auth import lockout_lift
 from dluan.models import User
 
 # --- Forms (they validate; collaborators/signin.py writes) ---------------------------
@@ -100,6 +102,18 @@ def _given_response(request, given: signin.Given, *, back: str) -> HttpResponse:
 
 
 # --- One collaborator ------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def signin_unlock(request, pk):
+    """Lift the lockout a run of wrong passwords put on the collaborator's account."""
+    collaborator = _staff_collaborator(request, pk)
+    if collaborator.user_id is None:
+        raise Http404
+    lockout_lift(collaborator.user.username)
+    messages.success(request, _("The lockout was lifted: they can sign in again."))
+    return redirect(collaborator)
 
 
 @login_required
