@@ -50,7 +50,8 @@ def _compiled(ctx, period) -> Summary | None:
         unit=ctx.town, period=period, user=ctx.staff, enqueue=False
     )
     if summary.status == Summary.Status.QUEUED:
-        services.summary_compile(summary_id=summary.pk)
+        # Every demo version is edited next: its brief is rendered once, then.
+        services.summary_compile(summary_id=summary.pk, render_brief=False)
         summary.refresh_from_db()
     return summary if summary.is_compiled else None
 

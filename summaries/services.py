@@ -145,14 +145,18 @@ def _set_progress(summary_id: int, percent: int, step: str) -> None:
 
 
 def summary_compile(
-    *, summary_id: int, echo: Callable[[str, int], None] | None = None
+    *,
+    summary_id: int,
+    echo: Callable[[str, int], None] | None = None,
+    render_brief: bool = True,
 ) -> Summary | None:
     """Compile a queued version: figures, workbook, brief. Safe to run twice.
 
     The job claims the version (queued → compiling) and writes its result only
     while it still holds it: a second run of the same job, or a run after a
     worker died mid-way, ends with one compiled version, never two. Returns None
-    when there was nothing to do.
+    when there was nothing to do. Without ``render_brief`` the PDF and Word file
+    are left to the render job (the demo edits each version straight away).
     """
     now = timezone.now()
     claimed = Summary.objects.filter(pk=summary_id, status__in=Summary.RUNNING).update(
@@ -181,7 +185,7 @@ def summary_compile(
         report("workbook", FIGURES_UNTIL)
         workbook = _write_workbook(summary, report)
         report("brief", WORKBOOK_UNTIL)
-        pdf, docx = _render_brief(summary)
+        pdf, docx = _render_brief(summary) if render_brief else (None, None)
         with workbook, transaction.atomic():
             current = (
                 Summary.objects.select_for_update()
@@ -196,12 +200,15 @@ def summary_compile(
             current.progress = 100
             current.progress_step = ""
             current.xlsx.save(_file_name(current, "xlsx"), workbook, save=False)
-            current.pdf.save(_file_name(current, "pdf"), ContentFile(pdf), save=False)
-            current.docx.save(
-                _file_name(current, "docx"), ContentFile(docx), save=False
-            )
-            current.rendered_revision = current.revision
-            current.rendered_at = timezone.now()
+            if pdf is not None:
+                current.pdf.save(
+                    _file_name(current, "pdf"), ContentFile(pdf), save=False
+                )
+                current.docx.save(
+                    _file_name(current, "docx"), ContentFile(docx), save=False
+                )
+                current.rendered_revision = current.revision
+                current.rendered_at = timezone.now()
             current.save()
     except Exception as exc:
         # The page shows the failure with a way to retry; the log has the trace.
@@ -257,13 +264,13 @@ def summary_render(*, summary_id: int) -> Summary | None:
         .filter(Q(status=Summary.Status.DRAFT) | Q(status=Summary.Status.APPROVED))
         .first()
     )
-    if summary is None or summary.rendered_revision == summary.revision:
+    if summary is None or summary.files_ready:
         return None
     revision = summary.revision
     pdf, docx = _render_brief(summary)
     with transaction.atomic():
         current = Summary.objects.select_for_update().get(pk=summary_id)
-        if current.revision != revision:
+        if current.revision != revision:  # a later edit renders its own text
             return None
         current.pdf.save(_file_name(current, "pdf"), ContentFile(pdf), save=False)
         current.docx.save(_file_name(current, "docx"), ContentFile(docx), save=False)
