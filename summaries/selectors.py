@@ -124,8 +124,12 @@ def dashboard(user) -> dict | None:
     )[::-1]
     current = ReportingPeriod.objects.current(today)
     mine = summaries_for(user).filter(unit=unit)
+    # The panel shows the version's status, not its figures: leave the snapshot.
     latest = (
-        mine.select_related("period").order_by("-period__start", "-version").first()
+        mine.select_related("period")
+        .defer("snapshot", "quotes")
+        .order_by("-period__start", "-version")
+        .first()
     )
     figures = _current_figures(unit, current) if current else None
     trend = _trend(mine, periods)
