@@ -7,9 +7,11 @@ A town (Hương Trà) with two wards/communes, and a second town outside it:
 """
 
 import os
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from dluan.models import OrgUnit, User
 from dluan.tests.factories import DEMO_PASSWORD, OrgUnitFactory, UserFactory
@@ -163,14 +165,12 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture
-def browser_context(chromium, live_server):
-    """``browser_context(viewport)``: a fresh context (no cookies) at that size."""
+def _contexts(chromium, base_url):
     contexts = []
 
     def _make(viewport=PHONE, locale="vi-VN"):
         context = chromium.new_context(
-            viewport=viewport, locale=locale, base_url=live_server.url
+            viewport=viewport, locale=locale, base_url=base_url
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
@@ -179,6 +179,45 @@ def browser_context(chromium, live_server):
     yield _make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def browser_context(chromium, live_server):
+    """``browser_context(viewport)``: a fresh context (no cookies) at that size."""
+    yield from _contexts(chromium, live_server.url)
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker):
+    """The demo, seeded once for a module of browser tests that only read it,
+    behind a live server of its own; emptied when the module ends.
+
+    Seeding takes tens of seconds: tests that read the demo share one. A test
+    using it may sign in and out, and change nothing another test of the module
+    reads. (pytest-django's ``live_server`` would empty the database after each
+    test.)
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        call_command("seed_demo", stdout=StringIO())
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            yield server.url
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def demo_browser(chromium, demo_site, db):
+    """``demo_browser(viewport)``: a fresh context (no cookies) on the shared demo.
+
+    ``db`` makes pytest-django set up the test database for the module's demo.
+    """
+    yield from _contexts(chromium, demo_site)
 
 
 def screenshot(page, name: str) -> Path:

@@ -1,15 +1,8 @@
 """First journey: each demo role logs in, lands on its home page and logs out."""
 
 import pytest
-from django.core.management import call_command
 
 from conftest import DESKTOP, PHONE, browser_login, screenshot
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
 
 ROLES = [
     ("admin", "Quản trị hệ thống"),
@@ -21,14 +14,14 @@ ROLES = [
 
 @pytest.mark.browser
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_each_demo_role_logs_in_and_out(demo, browser_context, live_server, viewport):
-    context = browser_context(viewport)
+def test_each_demo_role_logs_in_and_out(demo_site, demo_browser, viewport):
+    context = demo_browser(viewport)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     for username, full_name in ROLES:
         browser_login(page, username)
-        assert page.url == f"{live_server.url}/", f"{username} did not land on home"
+        assert page.url == f"{demo_site}/", f"{username} did not land on home"
         assert page.locator("main h1").count() == 1
         # The navigation bar names the signed-in person (behind the menu on a phone).
         toggler = page.locator("button.navbar-toggler")

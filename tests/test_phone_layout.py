@@ -5,18 +5,12 @@ passes axe-core's WCAG 2.1 AA rules."""
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from django.core.management import call_command
 
 from conftest import PHONE, browser_login
 from tests.test_accessibility import axe_violations
 
 SKIP = ("/admin/", "/static/", "/i18n/", "/logout/")
 MAX_PAGES = 60
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def same_site_links(page) -> list[str]:
@@ -40,8 +34,8 @@ def same_site_links(page) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("username", ["canbo", "lanhdao", "ctv01"])
-def test_every_page_fits_a_phone_and_meets_wcag_aa(demo, browser_context, username):
-    page = browser_context(PHONE).new_page()
+def test_every_page_fits_a_phone_and_meets_wcag_aa(demo_browser, username):
+    page = demo_browser(PHONE).new_page()
     browser_login(page, username)
     queue, seen, too_wide, violations = ["/"], set(), [], []
     while queue and len(seen) < MAX_PAGES:

@@ -1,21 +1,15 @@
 """Roster journeys in Chromium: staff search the roster, a collaborator acknowledges."""
 
 import pytest
-from django.core.management import call_command
 
 from collaborators.models import RegulationAcknowledgement
 from conftest import DESKTOP, PHONE, browser_login, screenshot
 
 
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_staff_search_the_roster_and_open_a_profile(demo, browser_context, viewport):
-    page = browser_context(viewport).new_page()
+def test_staff_search_the_roster_and_open_a_profile(demo_browser, viewport):
+    page = demo_browser(viewport).new_page()
     browser_login(page, "canbo")
     page.goto("/collaborators/")
     page.locator("#id_q").fill("dang thi lan")
@@ -33,8 +27,8 @@ def test_staff_search_the_roster_and_open_a_profile(demo, browser_context, viewp
 
 
 @pytest.mark.browser
-def test_collaborator_acknowledges_the_regulation(demo, browser_context):
-    page = browser_context(PHONE).new_page()
+def test_collaborator_acknowledges_the_regulation(demo_browser):
+    page = demo_browser(PHONE).new_page()
     username = next(
         name
         for name in (f"ctv{index:02d}" for index in range(1, 21))
