@@ -4,7 +4,7 @@ Staff and leaders see the records of their unit's subtree; collaborators see the
 own records; superusers see everything; anyone else sees nothing.
 
 A subtree is filtered by its units' ids (``unit_id IN (…)``), read once per unit
-object: the planner then knows how many rows a town or a commune holds, from the
+object (the root of the whole tree filters nothing): the planner then knows how many rows a town or a commune holds, from the
 column's own statistics, and picks an index that suits a commune as well as a
 province. A join on the units' paths hides that from it.
 """
@@ -37,8 +37,9 @@ class ScopedQuerySet(models.QuerySet):
     def in_subtree(self, unit):
         if self.unit_path_lookup == "path":  # the org units themselves
             return self.filter(path__startswith=unit.path)
-        unit_lookup = self.unit_path_lookup.removesuffix("__path")
-        return self.filter(**{f"{unit_lookup}__in": subtree_ids(unit)})
+        return self.filter(
+            in_subtree(self.unit_path_lookup.removesuffix("__path"), unit)
+        )
 
     def owned_by(self, user):
         if self.owner_lookup is None:
@@ -48,6 +49,19 @@ class ScopedQuerySet(models.QuerySet):
     def with_related(self):
         """Eager loading for list and detail pages; models override."""
         return self
+
+
+def in_subtree(lookup: str, unit) -> models.Q:
+    """``Q(<lookup>__in=<the subtree's ids>)``: rows whose unit is in ``unit``'s subtree.
+
+    The root of the only tree (a province's board) holds every unit: its rows are
+    those with a unit at all. A list of hundreds of ids would cost each query more
+    than it filters.
+    """
+    ids = subtree_ids(unit)
+    if unit._subtree_is_all:
+        return models.Q(**{f"{lookup}__isnull": False})
+    return models.Q(**{f"{lookup}__in": ids})
 
 
 def subtree_ids(unit) -> list[int]:
@@ -61,4 +75,8 @@ def subtree_ids(unit) -> list[int]:
             .values_list("pk", flat=True)
         )
         unit._subtree_ids = ids
+        # Only a root can hold every unit: one count says whether it does.
+        unit._subtree_is_all = (
+            unit.parent_id is None and len(ids) == type(unit).objects.count()
+        )
     return ids

@@ -276,7 +276,9 @@ class OpinionReport(models.Model):
             #   the orders above would read most of the table to find them):
             models.Index(
                 fields=["period", "-urgency", "submitted_at", "id"],
-                include=["unit", "status"],
+                # kind too: a period's counts by status and kind (home-page
+                # figures, the summary's reports by kind) read the index alone.
+                include=["unit", "status", "kind"],
                 name="report_queue_period",
             ),
             # A unit subtree's reports by status, counted from the index alone

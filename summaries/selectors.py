@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dluan.models import OrgUnit, User
-from dluan.scoping import subtree_ids
+from dluan.scoping import in_subtree
 from reports.models import (
     OpinionReport,
     OpinionStream,
@@ -143,24 +143,23 @@ def dashboard(user) -> dict | None:
 
 
 def _current_figures(unit, period) -> dict:
-    ids = subtree_ids(unit)
-    by_status = dict(
-        OpinionReport.objects.filter(period=period, unit_id__in=ids)
+    scope = in_subtree("unit_id", unit)
+    # One pass over the period's index entries (it holds unit, status and kind).
+    rows = (
+        OpinionReport.objects.filter(scope, period=period)
         .order_by()
         .values_list("status")
-        .annotate(count=Count("id"))
-    )
-    urgent = (
-        OpinionReport.objects.filter(
-            period=period,
-            unit_id__in=ids,
-            status__in=REPORTED_STATUSES,
-            kind=OpinionReport.Kind.URGENT,
+        .annotate(
+            count=Count("id"),
+            urgent=Count("id", filter=Q(kind=OpinionReport.Kind.URGENT)),
         )
-        .order_by()
-        .count()
     )
-    tallies = ReportingTally.objects.filter(period=period, unit_id__in=ids).aggregate(
+    by_status, urgent = {}, 0
+    for status, count, urgent_count in rows:
+        by_status[status] = count
+        if status in REPORTED_STATUSES:
+            urgent += urgent_count
+    tallies = ReportingTally.objects.filter(scope, period=period).aggregate(
         **{
             state: Sum("count", filter=Q(state=state))
             for state in ReportingRecord.State.values
