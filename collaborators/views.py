@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +28,12 @@ from collaborators.spreadsheets import (
     roster_workbook,
 )
 from dluan import pdf
-from dluan.access import add_errors, require_manager
+from dluan.access import (
+    add_errors,
+    require_collaborator,
+    require_manager,
+    require_staff,
+)
 from dluan.auth import lockout_for
 from dluan.models import OrgUnit
 from dluan.paging import LargePaginator
@@ -43,10 +48,8 @@ def _require_manager(request):
 
 
 def _require_staff(request):
-    """Board staff and admins change the roster; leaders read it only."""
-    require_manager(request.user)
-    if not request.user.is_board_staff:
-        raise PermissionDenied
+    """Board staff and admins change the roster; to a leader it does not exist."""
+    require_staff(request.user)
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -321,6 +324,7 @@ def regulation_download(request, pk):
 @login_required
 @require_POST
 def regulation_acknowledge(request, pk):
+    require_collaborator(request.user)
     regulation = get_object_or_404(Regulation.objects.visible_to(request.user), pk=pk)
     try:
         services.regulation_acknowledge(user=request.user, regulation=regulation)

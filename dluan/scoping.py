@@ -59,7 +59,8 @@ def in_subtree(lookup: str, unit) -> models.Q:
     than it filters.
     """
     ids = subtree_ids(unit)
-    if unit._subtree_is_all:
+    # Ids put on the unit by a caller (reports' discipline table) say nothing of it.
+    if getattr(unit, "_subtree_is_all", False):
         return models.Q(**{f"{lookup}__isnull": False})
     return models.Q(**{f"{lookup}__in": ids})
 

@@ -28,8 +28,10 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from dluan.auth import (
     TWO_FACTOR,
@@ -49,6 +51,8 @@ from dluan.forms import (
 from dluan.models import User, UserSession
 
 log = logging.getLogger(__name__)
+# The secret of an authenticator being set up, until a code confirms it.
+PENDING_TOTP_KEY = "_dluan_totp_pending"
 
 # The password step passed, the second factor not yet: who, how, since when.
 PENDING = "_dluan_pending_2fa"
@@ -311,19 +315,22 @@ def two_factor_enrol(request):
     if user_has_device(user) and request.session.get(TWO_FACTOR) != "enrol":
         messages.info(request, _("Two-factor sign-in is already on."))
         return redirect("account")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(
-            user=user, name="authenticator", confirmed=False
-        )
+    # The new secret waits in the session until a code confirms it: opening the
+    # page (a GET) saves nothing.
+    key = request.session.get(PENDING_TOTP_KEY)
+    if key is None:
+        key = request.session[PENDING_TOTP_KEY] = random_hex(20)
+    device = TOTPDevice(user=user, name="authenticator", key=key, confirmed=True)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["otp_token"]):
+        step = _pending_totp_step(device, form.cleaned_data["otp_token"])
+        if step is not None:
+            device.last_t = step
             with transaction.atomic():
-                TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+                TOTPDevice.objects.filter(user=user).delete()
+                device.save()
                 codes = recovery_codes_issue(user=user)
+            del request.session[PENDING_TOTP_KEY]
             otp_login(request, device)
             request.session[TWO_FACTOR] = "verify"
             log.info("Two-factor sign-in turned on for user %s.", user.pk)
@@ -341,6 +348,17 @@ def two_factor_enrol(request):
             "required": settings.OTP_REQUIRED and user.is_board_staff,
         },
     )
+
+
+def _pending_totp_step(device, token: str) -> int | None:
+    """The time step ``token`` matches for a device not saved yet, or None."""
+    try:
+        value = int(token)
+    except (TypeError, ValueError):
+        return None
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return totp.t() if totp.verify(value, device.tolerance) else None
 
 
 @never_cache

@@ -1,4 +1,5 @@
-"""Who may open each roster page: staff of the unit, leaders read-only, nobody else."""
+"""Who may open each roster page: staff of the unit; leaders the read pages (the
+write pages answer them 404, as to anyone out of scope); nobody else."""
 
 import pytest
 from django.urls import reverse
@@ -9,7 +10,8 @@ from collaborators.tests.factories import (
     TrainingSessionFactory,
 )
 
-# (url name, needs an object, changes data): leaders may open the read pages only.
+# (url name, needs an object, changes data): leaders may open the read pages only
+# (the others answer them 404).
 PAGES = [
     ("collaborators:collaborator-list", None, False),
     ("collaborators:collaborator-export", None, False),
@@ -61,7 +63,7 @@ def test_leader_reads_but_does_not_change(
     client_of, leader, objects, name, kind, writes
 ):
     response = client_of(leader).get(_url(name, kind, objects))
-    assert response.status_code == (403 if writes else 200)
+    assert response.status_code == (404 if writes else 200)
 
 
 @pytest.mark.parametrize(("name", "kind", "writes"), [p for p in PAGES if p[1]])
@@ -130,7 +132,7 @@ def test_leader_cannot_post_changes(client_of, leader, objects):
         reverse("collaborators:collaborator-event-create", args=[collaborator.pk]),
         {"kind": "suspend", "date": "2025-01-01"},
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
     collaborator.refresh_from_db()
     assert collaborator.status == "active"
 

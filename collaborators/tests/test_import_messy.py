@@ -380,10 +380,10 @@ def test_collaborator_gets_404(client_of, collaborator, columns_url):
     assert client_of(collaborator).get(columns_url).status_code == 404
 
 
-def test_leader_is_refused(client_of, leader, columns_url):
+def test_leader_gets_404(client_of, leader, columns_url):
     client = client_of(leader)
-    assert client.get(columns_url).status_code == 403
-    assert client.post(columns_url, {"column_1": "full_name"}).status_code == 403
+    assert client.get(columns_url).status_code == 404
+    assert client.post(columns_url, {"column_1": "full_name"}).status_code == 404
 
 
 def test_anonymous_is_sent_to_login(columns_url):

@@ -54,14 +54,16 @@ def test_enrolment_shows_an_inline_svg_qr_and_confirms_with_a_code(client_of, le
     assert "<svg" in content
     assert "<img" not in content.split("<main", 1)[1].split("</main>", 1)[0]
     assert "xác thực hai lớp" in content.lower()
-    device = TOTPDevice.objects.get(user=leader, confirmed=False)
+    # Opening the page saves nothing: the secret waits in the session.
+    assert not TOTPDevice.objects.filter(user=leader).exists()
+    device = TOTPDevice(key=client.session["_dluan_totp_pending"])
     response = client.post(reverse("two-factor-enrol"), {"otp_token": "000000"})
     assert response.status_code == 200
     assert response.context["form"].errors
     response = client.post(reverse("two-factor-enrol"), {"otp_token": _code(device)})
     assert response.status_code == 200
-    device.refresh_from_db()
-    assert device.confirmed
+    saved = TOTPDevice.objects.get(user=leader)
+    assert saved.confirmed and saved.key == device.key
     codes = response.context["codes"]
     assert len(codes) == 10
     assert all(code in response.content.decode() for code in codes)
