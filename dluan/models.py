@@ -219,6 +219,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # Set by the worker that is sending the e-mail, so that a second delivery of
+    # the same job skips it; a claim older than the task's hard limit is dead.
+    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # What the notice is about ("reminder:before:12"): one per recipient and key.
     key = models.CharField(
         _("key"), max_length=200, blank=True, default="", db_default=""
@@ -316,3 +319,25 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class UnsentTask(models.Model):
+    """A job the broker could not take when it was queued; the sweep sends it later.
+
+    The work itself stays findable in its own tables (a notification not yet
+    e-mailed, a summary still queued); this row only remembers the message.
+    """
+
+    task = models.CharField(_("job"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("unsent job")
+        verbose_name_plural = _("unsent jobs")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.task}{tuple(self.args)}"

@@ -2,10 +2,10 @@
 
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.utils import timezone
 
 from dluan.models import Notification, User
+from dluan.queue import enqueue_on_commit
 
 EMAIL_BATCH = 200
 
@@ -20,6 +20,9 @@ def notification_send(
     email: bool = True,
 ) -> list[Notification]:
     """Create one in-app notification per recipient and e-mail them after commit.
+
+    The e-mail job is queued on commit; a broker that is down delays it (it is
+    kept and sent by the sweep) but never fails the caller.
 
     With a ``key``, a recipient who already has a notification with that key gets
     nothing: the database's unique constraint decides, so two runs at once cannot
@@ -61,9 +64,8 @@ def notification_send(
         # A province's reminder goes to thousands: one task per batch keeps each
         # within its time limit and lets several workers share the sending.
         for start in range(0, len(ids), EMAIL_BATCH):
-            batch = ids[start : start + EMAIL_BATCH]
-            transaction.on_commit(
-                lambda batch=batch: send_notification_emails.delay(batch)
+            enqueue_on_commit(
+                send_notification_emails, ids[start : start + EMAIL_BATCH]
             )
     return created
 

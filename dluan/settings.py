@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "dluan.auth.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "dluan.audit.AccessAuditMiddleware",
     "dluan.db.QueryTimeoutMiddleware",
     # Last, as axes asks: it turns a lockout signalled by the backend into a page.
     "axes.middleware.AxesMiddleware",
@@ -168,11 +169,15 @@ AXES_USERNAME_CALLABLE = "dluan.auth.axes_username"
 AXES_LOCKOUT_CALLABLE = "dluan.auth.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token", "code"]
-# Behind a proxy, the client's address comes from X-Forwarded-For (axes' ipware
-# settings); without one, REMOTE_ADDR.
-if env_bool("BEHIND_PROXY", False):
-    AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1)
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind a proxy (BEHIND_PROXY), the client's address is the one the nearest of
+# PROXY_COUNT proxies appended to X-Forwarded-For (what a client writes there
+# itself is ignored); without one, REMOTE_ADDR. The lockout and the audit trail
+# both read it (dluan.auth.client_ip).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+PROXY_COUNT = env_int("PROXY_COUNT", 1)
+if PROXY_COUNT < 1:
+    raise ImproperlyConfigured("PROXY_COUNT must be 1 or more.")
+AXES_CLIENT_IP_CALLABLE = "dluan.auth.client_ip"
 
 # Two-factor sign-in (django-otp): required of administrators and board staff
 # when OTP_REQUIRED (on in production, off under DEBUG so the demo logins sign
@@ -231,7 +236,15 @@ CELERY_TASK_ALWAYS_EAGER = not _BROKER
 # Inline tasks still pass through a producer: an in-memory one connects nowhere.
 CELERY_BROKER_URL = _BROKER or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    # A request that queues a job must not wait for a broker that is gone: what
+    # cannot be sent is kept (dluan.queue) and sent again by the beat.
+    "max_retries": 0,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 2,  # above the worker's 1 s BRPOP poll
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_TIME_LIMIT = 30 * 60  # below the visibility timeout
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
@@ -277,6 +290,11 @@ CELERY_BEAT_SCHEDULE = {
     "meetings-periodic-ahead": {
         "task": "meetings.tasks.meetings_ensure_periodic",
         "schedule": crontab(hour=1, minute=0),
+    },
+    # Jobs the broker could not take while it was down (dluan/queue.py).
+    "dluan-unsent-tasks": {
+        "task": "dluan.tasks.unsent_tasks_send",
+        "schedule": 60.0,
     },
 }
 # Reporting periods: months per period (aligned to the calendar) and days between

@@ -65,8 +65,13 @@ def _check_database() -> bool:
 def _check_broker() -> bool:
     from kombu import Connection
 
+    # Socket timeouts too: a broker that accepts and never answers must not hang
+    # the health check (and the proxy's probe) for ever.
+    options = {"socket_connect_timeout": 2, "socket_timeout": 2, "max_retries": 0}
     try:
-        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
+        with Connection(
+            settings.CELERY_BROKER_URL, connect_timeout=2, transport_options=options
+        ) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return True
     except Exception:

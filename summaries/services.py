@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dluan.models import OrgUnit, User
+from dluan.queue import enqueue_on_commit
 from dluan.services import notification_send
 from reports.models import ReportingPeriod
 from summaries.models import Summary, SummaryRead
@@ -44,13 +45,15 @@ WORKBOOK_UNTIL = 85
 def _enqueue_compile(summary_id: int) -> None:
     from summaries import tasks
 
-    transaction.on_commit(lambda: tasks.summary_compile.delay(summary_id))
+    # A broker that is down keeps the job for the sweep (dluan.queue): the version
+    # waits as queued, and is shown as stalled with a retry if it never runs.
+    enqueue_on_commit(tasks.summary_compile, summary_id)
 
 
 def _enqueue_render(summary_id: int) -> None:
     from summaries import tasks
 
-    transaction.on_commit(lambda: tasks.summary_render.delay(summary_id))
+    enqueue_on_commit(tasks.summary_render, summary_id)
 
 
 def units_with_staff():

@@ -99,9 +99,18 @@ def report_detail(request, pk):
 
 
 def _run(request, report, action, success_message):
-    """Call a review service; a conflict or a refusal becomes a message."""
+    """Call a review service; a conflict or a refusal becomes a message.
+
+    A conflict (another reviewer decided after this page was shown) answers 409
+    with the report as it is now, so the reviewer reads the decision before
+    trying again.
+    """
     try:
         action()
+    except services.ConflictError as error:
+        messages.error(request, error.messages[0])
+        context = _page_context(request, _load(request, report.pk))
+        return render(request, "reports/report_detail.html", context, status=409)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
