@@ -124,6 +124,8 @@ def collaborator_history(*, collaborator: Collaborator) -> dict:
         .order_by("-date", "-pk"),
         "audit_entries": audit_trail(
             LogEntry.objects.get_for_object(collaborator)
+            # Changes only: who read the record is in the audit trail.
+            .exclude(action=LogEntry.Action.ACCESS)
             .select_related("actor", "content_type")
             .order_by("-timestamp")
         ),

@@ -1,8 +1,17 @@
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from dluan.models import Notification, OrgUnit, SignInCode, User, UserSession
+from dluan.models import (
+    Notification,
+    OrgUnit,
+    SignInCode,
+    UnsentTask,
+    User,
+    UserSession,
+)
 
 admin.site.site_header = _("dluan administration")
 
@@ -88,3 +97,33 @@ class UserSessionAdmin(ComputedAdmin):
     list_display = ["user", "created_at", "last_seen_at", "ip_address"]
     search_fields = ["user__username"]
     exclude = ["session_key"]
+
+
+@admin.register(UnsentTask)
+class UnsentTaskAdmin(ComputedAdmin):
+    """Jobs waiting for the broker: the beat's sweep sends them, nobody edits them."""
+
+    list_display = ["task", "args", "created_at", "attempts", "last_error"]
+    list_filter = ["task"]
+
+
+# The audit trail is read in the admin, never changed: auditlog's own admin still
+# lets a deletion elsewhere in the admin take entries with it.
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class AuditLogEntryAdmin(LogEntryAdmin):
+    # The trail holds a province's every page view: no count of all of it, and no
+    # date drill-down, which reads every distinct day.
+    show_full_result_count = False
+    date_hierarchy = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

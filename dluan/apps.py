@@ -9,6 +9,7 @@ class DluanConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from dluan import audit  # noqa: F401 (the trail's receivers)
         from dluan.models import OrgUnit, User
 
         auditlog.register(OrgUnit, exclude_fields=["search_text", "path", "depth"])

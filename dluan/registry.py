@@ -46,7 +46,9 @@ def _app_module(app: str, module: str):
 
 @cache
 def nav_items() -> tuple[NavItem, ...]:
-    items = []
+    from dluan.audit import NAV
+
+    items = list(NAV)
     for app in PRODUCT_APPS:
         module = _app_module(app, "nav")
         if module is not None:

@@ -3,13 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from dluan import views, views_account
+from dluan import views, views_account, views_audit
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notifications-read"),
+    path("audit/", views_audit.audit_trail, name="audit-trail"),
     path("login/", views_account.SignInView.as_view(), name="login"),
     path("login/verify/", views_account.login_verify, name="login-verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
