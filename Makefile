@@ -41,6 +41,7 @@ test: install system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=dluan.settings_test
+	@bash scripts/vnu.sh --version >/dev/null  # the Nu HTML checker, installed once
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
@@ -61,4 +62,4 @@ bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) .cache staticfiles test-artifacts .pytest_cache .ruff_cache

@@ -210,6 +210,8 @@ def bench_env(database_url: str, workdir: Path) -> dict:
         CELERY_BROKER_URL="",
         EMAIL_URL="dummy://",
         SECURE_SSL_REDIRECT="0",
+        # Served over plain HTTP on 127.0.0.1: cookies without the Secure flag.
+        SECURE_COOKIES="0",
         # The personas sign in with a password alone: the bench measures pages,
         # and two-factor sign-in, on by default without DEBUG, has its own tests.
         OTP_REQUIRED="0",

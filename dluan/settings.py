@@ -4,6 +4,7 @@ import datetime
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "csp",
     "auditlog",
     "axes",
     "django_otp",
@@ -63,6 +65,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The Content-Security-Policy header (and request.csp_nonce for templates).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -370,15 +374,62 @@ globals().update(env_email("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dluan <no-reply@localhost>")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
-# Security headers; HTTPS settings apply behind a TLS-terminating proxy.
+# Security headers and cookies. dluan runs behind a TLS-terminating proxy (gunicorn
+# serves plain HTTP on 127.0.0.1): the proxy redirects http:// to https://, and
+# Django does too when SECURE_SSL_REDIRECT is on.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_HTTPONLY = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and SECURE_SSL_REDIRECT)
+# A load balancer's health probe may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Browsers keep to HTTPS for SECURE_HSTS_SECONDS (a year unless set; 0 turns HSTS
+# off; sent on HTTPS answers only); SECURE_HSTS_PRELOAD=1 adds the preload
+# directive, for a domain whose owner submits it to the browsers' preload list
+# (hstspreload.org; hard to undo).
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured("SECURE_HSTS_SECONDS must be 0 or more seconds.")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Cookies go over HTTPS only unless DEBUG is on (SECURE_COOKIES=0 for a plain-HTTP
+# test server); no script reads them (htmx takes the CSRF token from the page).
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-if env_bool("BEHIND_PROXY", False):
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# check --deploy: the proxy redirects to HTTPS (README), so Django need not
+# (security.W008); preloading HSTS is the domain owner's decision (security.W021).
+if not SECURE_SSL_REDIRECT:
+    SILENCED_SYSTEM_CHECKS += ["security.W008"]
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS += ["security.W021"]
+
+# Content-Security-Policy (django-csp), the same with and without DEBUG: scripts,
+# styles and images from dluan only, no inline script or style attribute, no eval
+# (htmx's allowEval is off, base.html). Templates put {{ request.csp_nonce }} on
+# their <script> tags; data for scripts goes through json_script (not executed).
+# Images: data: URIs for the SVG icons in Bootstrap's CSS (select arrows, ticks).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the test suite needs from Debian: Chromium for the browser tests, poppler's
-# pdftotext to read PDFs back, Pango for WeasyPrint. As root it installs what is
-# missing; otherwise it names what to install.
+# pdftotext to read PDFs back, Pango for WeasyPrint, Java and npm for the Nu HTML
+# checker. As root it installs what is missing; otherwise it names what to install.
 set -euo pipefail
 
 missing=()
@@ -11,6 +11,9 @@ ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing+=(libpango-1.0-0)
 ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || missing+=(libpangoft2-1.0-0)
 ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so' || missing+=(libharfbuzz-subset0)
 fc-list 2>/dev/null | grep -qi 'dejavu' || missing+=(fonts-dejavu-core)
+# The W3C Nu HTML checker (scripts/vnu.sh): Java, and npm to fetch it once.
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

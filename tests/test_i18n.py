@@ -53,6 +53,7 @@ def test_the_catalogue_holds_every_source_string(tmp_path):
             ".venv",
             ".git",
             "node_modules",
+            ".cache",
             "test-artifacts",
             "media",
             "staticfiles",
