@@ -8,7 +8,7 @@ from collaborators.models import Collaborator, Regulation, RosterEvent, Training
 from collaborators.selectors import RosterFilters, units_for
 from collaborators.spreadsheets import COLUMNS
 from dluan.models import OrgUnit, User
-from dluan.uploads import DOCUMENTS, check_upload
+from dluan.uploads import DOCUMENTS, check_size, check_upload
 from dluan.widgets import DateInput, UnitFilterField
 
 
@@ -202,6 +202,11 @@ class ImportUploadForm(forms.Form):
             }
         ),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_size(upload, name=upload.name[:200])
+        return upload
 
 
 class ImportColumnsForm(forms.Form):

@@ -6,6 +6,7 @@ the match on the columns page), and the rows are then checked like the template'
 """
 
 import datetime
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -21,7 +22,7 @@ from openpyxl.utils.datetime import from_excel
 from collaborators.models import Collaborator, ImportMapping, normalise_phone
 from dluan.models import OrgUnit, User
 from dluan.search import fold, nfc
-from dluan.xlsx import build_workbook, read_rows
+from dluan.xlsx import build_workbook, read_rows, strip_control_characters
 
 MAX_IMPORT_ROWS = 5000
 # Collaborator.monthly_allowance holds 12 digits.
@@ -283,7 +284,13 @@ def cell_to_json(value):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, int | float | str) or value is None:
+    if isinstance(value, str):
+        # A NUL (PostgreSQL cannot store it) or another control character is
+        # never part of a name, a phone number or a date.
+        return strip_control_characters(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # a number overflowing to infinity, or NaN: its text
+    if isinstance(value, int | float) or value is None:
         return value
     return str(value)
 
@@ -487,6 +494,8 @@ def _text(value) -> str:
 def _parse_date(value) -> datetime.date | None:
     """A date written dd/mm/yyyy, d-m-yyyy, d.m.yyyy, yyyy-mm-dd or as Excel's number."""
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            return None
         if value == int(value) and int(value) in EXCEL_SERIALS:
             return from_excel(int(value)).date()
         return None

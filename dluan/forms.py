@@ -1,4 +1,5 @@
-"""Forms for signing in, setting a password and two-factor sign-in."""
+"""Forms for signing in, setting a password and two-factor sign-in, and the
+length limit every long text shares."""
 
 from django import forms
 from django.contrib.auth.forms import (
@@ -6,11 +7,31 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.core.validators import MaxLengthValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from dluan.accounts import signin_codes_revoke
 from dluan.models import User
+
+# The longest text a person types into one box (a report's description, a
+# summary's section, the minutes): some ten printed pages. Past it a paste is a
+# mistake or an attack, and the PDF of it would take minutes to render.
+LONG_TEXT_MAX = 20_000
+# Django's message for a NUL in text (every form refuses one: PostgreSQL cannot
+# store it). Django's Vietnamese catalogue lacks it; naming it here puts it in ours.
+NULL_CHARACTERS_MESSAGE = _("Null characters are not allowed.")
+
+
+def limit_length(form: forms.BaseForm, *names: str, max_length=LONG_TEXT_MAX):
+    """Refuse more than ``max_length`` characters in the named text fields."""
+    for name in names:
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        field.max_length = max_length
+        field.validators.append(MaxLengthValidator(max_length))
+        field.widget.attrs["maxlength"] = str(max_length)
 
 
 class SignInForm(AuthenticationForm):

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "dluan.audit.AccessAuditMiddleware",
     "dluan.db.QueryTimeoutMiddleware",
+    "dluan.pdf.RenderErrorMiddleware",
     # Last, as axes asks: it turns a lockout signalled by the backend into a page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -351,6 +352,19 @@ SUMMARY_LINGERING_DAYS = env_int("SUMMARY_LINGERING_DAYS", 60)
 SUMMARY_TOP_ISSUES = env_int("SUMMARY_TOP_ISSUES", 10)
 SUMMARY_COMPILE_TIME_LIMIT = env_int("SUMMARY_COMPILE_TIME_LIMIT", 20 * 60)
 SUMMARY_STALL_GRACE = env_int("SUMMARY_STALL_GRACE", 5 * 60)
+
+# PDFs (WeasyPrint) render in a child process held to these limits: the longest
+# HTML (characters), the seconds (below gunicorn's 30 s, so a page gets the
+# message rather than a killed worker; a province's brief takes about 3 s) and
+# the memory (MB). Past them the reader is told the document is too large.
+PDF_MAX_HTML_CHARS = env_int("PDF_MAX_HTML_CHARS", 8_000_000)
+PDF_RENDER_TIME_LIMIT = env_int("PDF_RENDER_TIME_LIMIT", 25)
+PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024)
+if min(PDF_MAX_HTML_CHARS, PDF_RENDER_TIME_LIMIT, PDF_RENDER_MEMORY_MB) <= 0:
+    raise ImproperlyConfigured(
+        "PDF_MAX_HTML_CHARS, PDF_RENDER_TIME_LIMIT and PDF_RENDER_MEMORY_MB must be "
+        "positive."
+    )
 
 # Sign-in given from the roster: a printed one-time code lasts this many days.
 SIGNIN_CODE_DAYS = env_int("SIGNIN_CODE_DAYS", 7)

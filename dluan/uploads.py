@@ -5,7 +5,9 @@ without their EXIF and GPS metadata (it can identify a collaborator).
 """
 
 import io
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -51,6 +53,16 @@ _OOXML_TYPES = {
 }
 # Pillow refuses images larger than this many pixels (decompression bombs).
 Image.MAX_IMAGE_PIXELS = 40_000_000
+# What an OOXML package (.docx, .xlsx, .pptx) may expand to, in all and against its
+# compressed size: a real 10 MB workbook stays far below both, a "zip bomb" of a
+# few kilobytes declaring gigabytes does not.
+ZIP_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+# A PDF that runs a script or a program when opened: readers in the board's offices
+# honour these actions; a reference document or an attachment never needs them.
+_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|RichMedia|XFA)(?![A-Za-z0-9])")
+_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
+PDF_INFLATE_LIMIT = 64 * 1024 * 1024
 
 
 @dataclass
@@ -76,11 +88,44 @@ def _sniff(upload: UploadedFile) -> str | None:
     return kind.mime
 
 
+def unsafe_member_name(name: str) -> bool:
+    """A zip member named to land outside the folder it is extracted into."""
+    path = name.replace("\\", "/")
+    return (
+        path.startswith("/")
+        or ".." in path.split("/")
+        or re.match(r"^[A-Za-z]:", path) is not None
+        or "\x00" in path
+    )
+
+
+def check_zip(archive: zipfile.ZipFile, *, name: str) -> None:
+    """Refuse a package with a member outside itself (``../``) or a zip bomb.
+
+    Sizes are the ones the archive declares; Python's zipfile never inflates a
+    member past its declared size, so the check holds for what is read later.
+    """
+    infos = archive.infolist()
+    if any(unsafe_member_name(info.filename) for info in infos):
+        raise ValidationError(
+            _("The file “%(name)s” holds a path outside itself and was refused."),
+            params={"name": name},
+        )
+    total = sum(info.file_size for info in infos)
+    compressed = sum(info.compress_size for info in infos) or 1
+    if total > ZIP_MAX_UNCOMPRESSED_BYTES or total / compressed > ZIP_MAX_RATIO:
+        raise ValidationError(
+            _("The file “%(name)s” expands to too much data to be read safely."),
+            params={"name": name},
+        )
+
+
 def _ooxml_type(upload: UploadedFile) -> str | None:
     try:
         with zipfile.ZipFile(upload) as archive:
+            check_zip(archive, name=PurePath(upload.name or "file").name[:200])
             names = archive.namelist()
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, EOFError):
         return None
     finally:
         upload.seek(0)
@@ -92,15 +137,9 @@ def _ooxml_type(upload: UploadedFile) -> str | None:
     return None
 
 
-def check_upload(
-    upload: UploadedFile, *, allowed: dict[str, set[str]], max_bytes: int | None = None
-) -> CheckedFile:
-    """Validate an upload by content and name; raise ValidationError in Vietnamese."""
+def check_size(upload: UploadedFile, *, name: str, max_bytes: int | None = None):
+    """Refuse a file over ``max_bytes`` (UPLOAD_MAX_BYTES), saying both sizes."""
     max_bytes = max_bytes or settings.UPLOAD_MAX_BYTES
-    name = PurePath(upload.name or "file").name[:200]
-    suffix = PurePath(name).suffix.lower()
-    if upload.size == 0:
-        raise ValidationError(_("The file “%(name)s” is empty."), params={"name": name})
     if upload.size > max_bytes:
         raise ValidationError(
             _("The file “%(name)s” is %(size)s; the limit is %(limit)s."),
@@ -110,6 +149,18 @@ def check_upload(
                 "limit": filesizeformat(max_bytes),
             },
         )
+
+
+def check_upload(
+    upload: UploadedFile, *, allowed: dict[str, set[str]], max_bytes: int | None = None
+) -> CheckedFile:
+    """Validate an upload by content and name; raise ValidationError in Vietnamese."""
+    max_bytes = max_bytes or settings.UPLOAD_MAX_BYTES
+    name = PurePath(upload.name or "file").name[:200]
+    suffix = PurePath(name).suffix.lower()
+    if upload.size == 0:
+        raise ValidationError(_("The file “%(name)s” is empty."), params={"name": name})
+    check_size(upload, name=name, max_bytes=max_bytes)
     content_type = _sniff(upload)
     allowed_suffixes = set().union(*allowed.values())
     if content_type not in allowed:
@@ -127,11 +178,44 @@ def check_upload(
             ),
             params={"name": name, "kind": ", ".join(sorted(allowed[content_type]))},
         )
+    if content_type in PDF:
+        check_pdf_is_passive(upload, name=name)
     if content_type in IMAGES:
         upload = strip_image_metadata(upload, content_type)
     return CheckedFile(
         file=upload, name=name, content_type=content_type, size=upload.size
     )
+
+
+def _pdf_parts(data: bytes):
+    """The PDF's bytes, then each of its streams inflated (an object stream hides
+    the names of the objects inside it), never more than PDF_INFLATE_LIMIT."""
+    yield data
+    budget = PDF_INFLATE_LIMIT
+    for match in _PDF_STREAM.finditer(data):
+        try:
+            inflated = zlib.decompressobj().decompress(match.group(1), budget)
+        except zlib.error:
+            continue
+        budget -= len(inflated)
+        yield inflated
+        if budget <= 0:
+            return
+
+
+def check_pdf_is_passive(upload: UploadedFile, *, name: str) -> None:
+    """Refuse a PDF holding JavaScript, a launch action, rich media or an XFA form."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    if any(_PDF_ACTIVE.search(part) for part in _pdf_parts(data)):
+        raise ValidationError(
+            _(
+                "The PDF “%(name)s” contains scripts or actions that run when it is "
+                "opened; save it again as a plain PDF (print to PDF) and upload that."
+            ),
+            params={"name": name},
+        )
 
 
 def strip_image_metadata(upload: UploadedFile, content_type: str) -> UploadedFile:

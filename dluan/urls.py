@@ -5,6 +5,9 @@ from django.views.generic import RedirectView
 
 from dluan import views, views_account, views_audit
 
+# Django's own 400 page renders without the request: no nonce, no navigation.
+handler400 = "dluan.views.bad_request"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

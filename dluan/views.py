@@ -92,3 +92,8 @@ def healthz(request):
         {"status": "ok" if healthy else "error", **checks},
         status=200 if healthy else 503,
     )
+
+
+def bad_request(request, exception=None):
+    """A request too large or malformed to read: nothing was saved, say so."""
+    return render(request, "400.html", status=400)

@@ -19,6 +19,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from dluan.uploads import unsafe_member_name
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
@@ -28,6 +30,11 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # The most a cell holds: Excel calls a workbook with a longer text damaged.
 MAX_CELL_CHARS = 32767
+
+
+def strip_control_characters(text: str) -> str:
+    """``text`` without the control characters a workbook cannot hold."""
+    return _CONTROL_CHARACTERS.sub("", text)
 
 
 def safe_cell(value):
@@ -51,7 +58,7 @@ def safe_cell(value):
 def _check_archive(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError):
         raise ValidationError(_("The file is not an .xlsx workbook.")) from None
     with archive:
         names = archive.namelist()
@@ -59,6 +66,10 @@ def _check_archive(data: bytes) -> None:
             name.startswith("xl/") for name in names
         ):
             raise ValidationError(_("The file is not an .xlsx workbook."))
+        if any(unsafe_member_name(name) for name in names):
+            raise ValidationError(
+                _("The workbook holds a path outside itself and was refused.")
+            )
         total = sum(info.file_size for info in archive.infolist())
         compressed = sum(info.compress_size for info in archive.infolist()) or 1
         if total > MAX_UNCOMPRESSED_BYTES or total / compressed > MAX_COMPRESSION_RATIO:

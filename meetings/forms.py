@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collaborators.models import Collaborator
+from dluan.forms import limit_length
 from dluan.scoping import subtree_ids
 from dluan.widgets import DateInput, TimeInput
 from meetings.models import AgendaItem, Invitation, Meeting
@@ -133,6 +134,10 @@ class MinutesForm(forms.ModelForm):
         help_texts = {
             "minutes_number": _("For example 05-BB/BTGDVTU."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_length(self, "reported_summary", "guidance", "conclusions")
 
 
 class ActionForm(forms.Form):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dluan.forms import limit_length
 from dluan.models import OrgUnit
 from dluan.uploads import ANY_ATTACHMENT, check_upload
 from dluan.widgets import DateInput, UnitFilterField
@@ -109,6 +110,7 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args, collaborator, draft=False, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_length(self, "description", "proposals", "answer")
         self.fields["topics"] = _topic_field()
         if self.instance.pk:
             self.initial.setdefault(
@@ -169,6 +171,7 @@ class StreamForm(forms.Form):
 
     def __init__(self, *args, strict=True, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_length(self, "summary")
         if not strict:
             for name in ("summary", "direction", "breadth", "intensity"):
                 self.fields[name].required = False

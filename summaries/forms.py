@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dluan.forms import limit_length
 from reports.models import ReportingPeriod
 from summaries import selectors
 from summaries.models import Summary
@@ -72,6 +73,14 @@ class SummaryEditForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_length(
+            self,
+            "general_situation",
+            "prominent_opinion",
+            "forecast",
+            "recommendations",
+            "recipients",
+        )
         self.candidates = quote_candidates(self.instance)
         self.fields["picked"].choices = [
             (key, candidate["text"]) for key, candidate in self.candidates.items()
