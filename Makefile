@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps lint format messages bench clean
+.PHONY: run test install system-deps lint format messages bench bench-sqlite clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ messages: install
 # The benchmark against PostgreSQL on 127.0.0.1; e.g. BENCH_ARGS="--skip-load --requests 10".
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# 20 people filing and reviewing at once for a minute against `make run`'s SQLite.
+bench-sqlite: install
+	$(BIN)/python bench/sqlite_load.py --duration 60
 
 clean:
 	rm -rf $(VENV) .cache staticfiles test-artifacts .pytest_cache .ruff_cache

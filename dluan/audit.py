@@ -29,6 +29,7 @@ from auditlog.signals import pre_log
 from axes.helpers import get_client_ip_address
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
 from django.db.models import BigIntegerField, Q
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
@@ -211,17 +212,21 @@ def record_access(request, spec: Audited, kwargs: dict) -> LogEntry | None:
         text = ""
         data["query"] = request.META.get("QUERY_STRING", "")[:500]
     data["unit"] = unit
-    return LogEntry.objects.create(
-        content_type=target_type,
-        object_pk=str(object_pk),
-        object_id=object_pk,
-        object_repr=str(text)[:500],
-        action=LogEntry.Action.ACCESS,
-        actor=user,
-        actor_email=user.email or None,
-        remote_addr=client_address(request),
-        additional_data=data,
-    )
+    # In a transaction of its own: on SQLite it begins IMMEDIATE and so waits for
+    # the write lock (the busy timeout) where a bare INSERT after the page's reads
+    # could be refused at once with "database is locked".
+    with transaction.atomic():
+        return LogEntry.objects.create(
+            content_type=target_type,
+            object_pk=str(object_pk),
+            object_id=object_pk,
+            object_repr=str(text)[:500],
+            action=LogEntry.Action.ACCESS,
+            actor=user,
+            actor_email=user.email or None,
+            remote_addr=client_address(request),
+            additional_data=data,
+        )
 
 
 def client_address(request) -> str | None:

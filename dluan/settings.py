@@ -107,13 +107,26 @@ TEMPLATES = [
     },
 ]
 
+# SQLite serves a small board's concurrent users: WAL lets readers go on while one
+# request writes; every transaction takes the write lock when it begins
+# (IMMEDIATE), so two writers queue for up to SQLITE_BUSY_TIMEOUT instead of one
+# failing with "database is locked" when it upgrades a read to a write.
+SQLITE_BUSY_TIMEOUT = 30
 DATABASES = {
     "default": env_database(
         "DATABASE_URL",
         {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            "OPTIONS": {"timeout": 20},
+            "OPTIONS": {
+                "timeout": SQLITE_BUSY_TIMEOUT,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}; "
+                    "PRAGMA foreign_keys=ON"
+                ),
+            },
         },
     )
 }

@@ -14,6 +14,8 @@ fc-list 2>/dev/null | grep -qi 'dejavu' || missing+=(fonts-dejavu-core)
 # The W3C Nu HTML checker (scripts/vnu.sh): Java, and npm to fetch it once.
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# backup/restore on PostgreSQL (the client's major version must match the server's).
+command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
