@@ -31,3 +31,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 
 # One-step sign-in for the suite's form logins; tests of two-factor turn it on.
 OTP_REQUIRED = False
+
+# compile_summary, called in-process by tests, would lower the test run's own
+# priority; dluan/tests/test_worker_priority.py checks it in a child process.
+WORKER_NICE = 0

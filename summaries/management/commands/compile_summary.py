@@ -2,6 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dluan.celery import lower_priority
 from dluan.models import OrgUnit
 from reports.models import ReportingPeriod
 from summaries.models import Summary
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, unit, period, **options):
+        # The same work as the worker's, at the worker's priority.
+        lower_priority()
         unit = self._unit(unit)
         try:
             day = datetime.date.fromisoformat(period)
