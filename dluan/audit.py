@@ -212,10 +212,11 @@ def record_access(request, spec: Audited, kwargs: dict) -> LogEntry | None:
         text = ""
         data["query"] = request.META.get("QUERY_STRING", "")[:500]
     data["unit"] = unit
-    # In a transaction of its own: on SQLite it begins IMMEDIATE and so waits for
-    # the write lock (the busy timeout) where a bare INSERT after the page's reads
-    # could be refused at once with "database is locked".
-    with transaction.atomic():
+    # In a transaction (of its own unless the request holds one already): on SQLite
+    # it begins IMMEDIATE and so waits for the write lock (the busy timeout) where
+    # a bare INSERT after the page's reads could be refused at once with
+    # "database is locked".
+    with transaction.atomic(savepoint=False):
         return LogEntry.objects.create(
             content_type=target_type,
             object_pk=str(object_pk),

@@ -188,7 +188,7 @@ def huge_table(rows: int) -> str:
 def test_a_document_past_the_time_limit_stops_with_a_clear_error(settings, caplog):
     settings.PDF_RENDER_TIME_LIMIT = 1
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    with pytest.raises(pdf.PDFRenderError, match="too large to be printed"):
+    with pytest.raises(pdf.PDFRenderError, match="quá dài, không thể in ra PDF"):
         pdf.render_html_to_pdf(huge_table(100_000))
     # The child took the work; this process did not grow with the document.
     grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
@@ -199,7 +199,7 @@ def test_a_document_past_the_time_limit_stops_with_a_clear_error(settings, caplo
 def test_a_document_past_the_memory_cap_stops_with_a_clear_error(settings, caplog):
     settings.PDF_RENDER_MEMORY_MB = 8
     settings.PDF_RENDER_TIME_LIMIT = 30
-    with pytest.raises(pdf.PDFRenderError, match="too large to be printed"):
+    with pytest.raises(pdf.PDFRenderError, match="quá dài, không thể in ra PDF"):
         pdf.render_html_to_pdf("<p>" + "Dư luận " * 400_000 + "</p>")
     assert "out of memory" in caplog.text
 
@@ -252,7 +252,7 @@ def test_a_render_that_fails_says_so(monkeypatch):
 
     monkeypatch.setattr(pdf, "_warmed", True)
     monkeypatch.setattr(pdf, "_write_pdf", broken)
-    with pytest.raises(pdf.PDFRenderError, match="could not be made"):
+    with pytest.raises(pdf.PDFRenderError, match="Không tạo được tệp PDF"):
         pdf.render_html_to_pdf("<p>Một lỗi</p>")
 
 

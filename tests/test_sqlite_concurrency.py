@@ -13,7 +13,7 @@ import sys
 
 from bench import sqlite_load
 
-DURATION = 20  # seconds of concurrent load; the bench script runs 60
+DURATION = 15  # seconds of concurrent load; `make bench-sqlite` runs 60
 
 
 def test_twenty_people_filing_and_reviewing_at_once_get_no_server_error(tmp_path):
