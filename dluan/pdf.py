@@ -123,7 +123,14 @@ _PDF_CACHE = RenderCache()
 
 
 class PDFRenderError(RuntimeError):
-    """A document too large or too slow to render within the limits."""
+    """A document too large or too slow to render within the limits.
+
+    ``reason`` says which: "length", "time", "memory" or "failed".
+    """
+
+    def __init__(self, message, reason: str = "failed"):
+        super().__init__(message)
+        self.reason = reason
 
 
 def _limits() -> tuple[int, float, int]:
@@ -136,12 +143,13 @@ def _limits() -> tuple[int, float, int]:
     )
 
 
-def _too_large() -> PDFRenderError:
+def _too_large(reason: str) -> PDFRenderError:
     return PDFRenderError(
         _(
             "The document is too large to be printed as PDF; shorten its text "
             "and try again."
-        )
+        ),
+        reason,
     )
 
 
@@ -215,7 +223,7 @@ def _render_in_child(html: str, *, time_limit: float, memory: int) -> bytes:
                 if left <= 0 or not select.select([source], [], [], left)[0]:
                     os.kill(pid, signal.SIGKILL)
                     logger.warning("PDF render stopped after %s s", time_limit)
-                    raise _too_large()
+                    raise _too_large("time")
                 chunk = source.read(1 << 20)
                 if not chunk:
                     break
@@ -225,7 +233,7 @@ def _render_in_child(html: str, *, time_limit: float, memory: int) -> bytes:
     code = os.waitstatus_to_exitcode(status)
     if code == _OUT_OF_MEMORY:
         logger.warning("PDF render ran out of memory (%s MB)", memory >> 20)
-        raise _too_large()
+        raise _too_large("memory")
     if code != 0:
         logger.error("PDF render failed (exit %s)", code)
         raise PDFRenderError(
@@ -239,7 +247,7 @@ def render_html_to_pdf(html: str, *, url_fetcher=None) -> bytes:
     max_chars, time_limit, memory = _limits()
     html = _CONTROL_CHARACTERS.sub("", html)
     if len(html) > max_chars:
-        raise _too_large()
+        raise _too_large("length")
     if url_fetcher is not None:  # a caller watching what is fetched: render here
         return _write_pdf(html, url_fetcher)
     return _PDF_CACHE.get_or_render(
