@@ -26,7 +26,6 @@ from auditlog.context import auditlog_value
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from auditlog.signals import pre_log
-from axes.helpers import get_client_ip_address
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
@@ -38,6 +37,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from dluan.auth import client_ip
 from dluan.registry import PRODUCT_APPS, STAFF, NavItem, _app_module
 from dluan.scoping import in_subtree
 
@@ -225,18 +225,9 @@ def record_access(request, spec: Audited, kwargs: dict) -> LogEntry | None:
             action=LogEntry.Action.ACCESS,
             actor=user,
             actor_email=user.email or None,
-            remote_addr=client_address(request),
+            remote_addr=client_ip(request),
             additional_data=data,
         )
-
-
-def client_address(request) -> str | None:
-    """The client's address as the sign-in lockout sees it.
-
-    ``X-Forwarded-For`` is the client's to write: it counts only behind a proxy
-    configured to set it (``BEHIND_PROXY``), never on its own.
-    """
-    return get_client_ip_address(request)
 
 
 class AccessAuditMiddleware:
@@ -255,7 +246,7 @@ class AccessAuditMiddleware:
         except LookupError:
             context = None
         if context is not None:
-            context["remote_addr"] = client_address(request)
+            context["remote_addr"] = client_ip(request)
             context["remote_port"] = None
         response = self.get_response(request)
         match = request.resolver_match
