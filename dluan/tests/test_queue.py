@@ -170,3 +170,25 @@ def test_a_send_failing_mid_batch_is_retried_and_each_email_goes_once(
     assert FailsOnceBackend.calls == 3  # first, second (fails), second again
     assert [m.to[0] for m in mailoutbox] == [staff.email, leader.email]
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+
+
+def test_a_mail_server_that_never_answers_fails_the_send_and_keeps_the_email(
+    settings, staff, monkeypatch
+):
+    # Production's default: a silent server fails a send in seconds, well inside
+    # the job's time limit, instead of holding the worker until the limit kills it.
+    assert 0 < settings.EMAIL_TIMEOUT < EMAIL_CLAIM_LEASE.total_seconds() / 10
+    # A server that accepts the connection and never sends its greeting.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = silent.getsockname()
+        settings.EMAIL_TIMEOUT = 1
+        monkeypatch.setattr(send_notification_emails, "max_retries", 0)
+        notification = Notification.objects.create(recipient=staff, title="Đột xuất")
+        result = send_notification_emails.apply(args=[[notification.pk]], throw=False)
+    assert isinstance(result.result, smtplib.SMTPServerDisconnected)
+    assert "timed out" in str(result.result)
+    notification.refresh_from_db()
+    # Not e-mailed, and not claimed: the retry, or the next sweep, sends it.
+    assert notification.emailed_at is None
+    assert notification.email_claimed_at is None
