@@ -17,6 +17,25 @@ from dluan.models import OrgUnit, User
 from dluan.tests.factories import DEMO_PASSWORD, OrgUnitFactory, UserFactory
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Groups for pytest-xdist (``make test`` runs two workers, ``--dist loadgroup``).
+
+    A module's tests stay on one worker, so its module-scoped fixtures (the seeded
+    demo site) are built once; every test on the broker runs on the same worker,
+    one after another, since they share one Redis database and its queue.
+    """
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        group = (
+            "broker"
+            if item.get_closest_marker("broker")
+            else item.nodeid.split("::")[0]
+        )
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture
 def province(db):
     return OrgUnitFactory(name="Thành phố Huế", kind=OrgUnit.Kind.PROVINCE)
