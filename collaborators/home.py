@@ -1,7 +1,10 @@
 """Home-page panels of the roster: figures for managers, profile and regulation for a CTV."""
 
+from django.utils import timezone
+
 from collaborators import selectors
 from collaborators.models import Collaborator
+from dluan.figures import kept, scope_key
 from dluan.registry import Panel
 
 
@@ -27,7 +30,15 @@ def panels(request) -> list[Panel]:
         Panel(
             "collaborators/panels/roster.html",
             {
-                "counts": selectors.roster_counts(user=user, regulation=regulation),
+                "counts": kept(
+                    "roster",
+                    (
+                        scope_key(user),
+                        regulation and regulation.pk,
+                        timezone.localdate(),
+                    ),
+                    lambda: selectors.roster_counts(user=user, regulation=regulation),
+                ),
                 "regulation": regulation,
                 "days": selectors.TERM_ENDING_DAYS,
             },

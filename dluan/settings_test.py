@@ -35,3 +35,7 @@ OTP_REQUIRED = False
 # compile_summary, called in-process by tests, would lower the test run's own
 # priority; dluan/tests/test_worker_priority.py checks it in a child process.
 WORKER_NICE = 0
+
+# Home figures are counted on every request; dluan/tests/test_home_figures.py
+# turns keeping them on.
+HOME_FIGURES_SECONDS = 0

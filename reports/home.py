@@ -1,5 +1,6 @@
 """Home-page panels for reports, per role."""
 
+from dluan.figures import kept, scope_key
 from dluan.registry import Panel
 from reports import selectors
 from reports.models import OpinionReport
@@ -70,7 +71,9 @@ def panels(request) -> list[Panel]:
         Panel(
             "reports/panels/staff_queue.html",
             {
-                "counts": selectors.staff_queue_counts(user),
+                "counts": kept(
+                    "queue", scope_key(user), lambda: selectors.staff_queue_counts(user)
+                ),
                 "urgent": list(selectors.urgent_waiting(user)),
             },
             order=10,

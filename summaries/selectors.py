@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dluan.figures import kept
 from dluan.models import OrgUnit, User
 from dluan.scoping import in_subtree
 from reports.models import (
@@ -131,7 +132,11 @@ def dashboard(user) -> dict | None:
         .order_by("-period__start", "-version")
         .first()
     )
-    figures = _current_figures(unit, current) if current else None
+    figures = (
+        kept("period", (unit.pk, current.pk), lambda: _current_figures(unit, current))
+        if current
+        else None
+    )
     trend = _trend(mine, periods)
     return {
         "unit": unit,
