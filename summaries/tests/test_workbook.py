@@ -1,6 +1,8 @@
 import datetime
 import io
+import itertools
 import math
+import threading
 
 import pytest
 from django.utils import timezone, translation
@@ -259,3 +261,46 @@ def test_query_count_grows_per_batch_not_per_row(
         )
 
     assert count == size
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_read_ahead_in_a_thread_are_the_same_rows(
+    town, period, reports, monkeypatch
+):
+    # Outside a transaction (a worker compiling), the next batch is read on a
+    # connection of its own while this one is written: same rows, same order.
+    monkeypatch.setattr(xlsx, "BATCH_SIZE", 3)
+
+    def rows(read_ahead):
+        with translation.override("vi"):
+            return list(
+                xlsx.ReportRows(
+                    unit=town,
+                    period_id=period.pk,
+                    include_names=True,
+                    read_ahead=read_ahead,
+                )
+            )
+
+    plain = rows(read_ahead=False)
+    assert len(plain) == 4
+    assert rows(read_ahead=True) == plain
+    assert not [t for t in threading.enumerate() if t.name == "xlsx-read-ahead"]
+
+
+def test_read_ahead_raises_the_threads_error_and_stops_with_its_caller():
+    def failing():
+        yield 1
+        yield 2
+        raise ValueError("mất kết nối")
+
+    seen = []
+    with pytest.raises(ValueError, match="mất kết nối"):
+        for item in xlsx.read_ahead(failing()):
+            seen.append(item)
+    assert seen == [1, 2]
+    # A caller that stops early (the file could not be written) stops the thread.
+    endless = xlsx.read_ahead(itertools.count())
+    assert next(endless) == 0
+    endless.close()
+    assert not [t for t in threading.enumerate() if t.name == "xlsx-read-ahead"]
