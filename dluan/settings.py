@@ -268,11 +268,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-# Worker processes (and compile_summary) run at this niceness (0-19; 0 leaves
-# it): on a machine shared with the web, pages come before jobs.
 # Seconds a home page's costly counts are kept per unit (dluan/figures.py); 0: never
 # (the default with DEBUG, so the demo's figures follow every click).
 HOME_FIGURES_SECONDS = env_int("HOME_FIGURES_SECONDS", 0 if DEBUG else 30)
+# Worker processes (and compile_summary) run at this niceness (0-19; 0 leaves
+# it): on a machine shared with the web, pages come before jobs.
 WORKER_NICE = env_int("WORKER_NICE", 10)
 if not 0 <= WORKER_NICE <= 19:
     raise ImproperlyConfigured("WORKER_NICE must be between 0 and 19.")
