@@ -3,6 +3,7 @@ from django.contrib import admin
 from collaborators.models import (
     Collaborator,
     CollaboratorScore,
+    ImportDraft,
     ImportMapping,
     Regulation,
     RegulationAcknowledgement,
@@ -107,3 +108,15 @@ class CollaboratorScoreAdmin(ComputedAdmin):
 @admin.register(ImportMapping)
 class ImportMappingAdmin(ComputedAdmin):
     list_display = ["unit", "updated_by", "updated_at"]
+
+
+@admin.register(ImportDraft)
+class ImportDraftAdmin(ComputedAdmin):
+    """Uploads waiting for their import; the rows themselves stay out of the page."""
+
+    list_display = ["name", "user", "created_at"]
+    list_select_related = ["user"]
+    exclude = ["sheet", "mapping", "token"]
+
+    def has_delete_permission(self, request, obj=None):
+        return True

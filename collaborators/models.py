@@ -497,3 +497,49 @@ class ImportMapping(models.Model):
 
     def __str__(self):
         return str(self.unit)
+
+
+class ImportDraftQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An uploaded roster is its uploader's alone, until imported or expired."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+    def expired(self, now=None):
+        cutoff = (now or timezone.now()) - timezone.timedelta(
+            hours=settings.IMPORT_DRAFT_HOURS
+        )
+        return self.filter(created_at__lt=cutoff)
+
+
+class ImportDraft(models.Model):
+    """An uploaded roster as read, waiting between its upload and its import.
+
+    Kept out of the session, which every request loads; removed by the import,
+    by the uploader's next upload, or by the daily job after IMPORT_DRAFT_HOURS.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.CharField(max_length=43, unique=True)
+    name = models.CharField(max_length=200)
+    # Sheet.to_json(): the header row, the headings and the rows below them.
+    sheet = models.JSONField()
+    # A field (or "") per column, once chosen on the columns page.
+    mapping = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ImportDraftQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("roster import draft")
+        verbose_name_plural = _("roster import drafts")
+        indexes = [
+            # The daily job's removal of drafts older than IMPORT_DRAFT_HOURS.
+            models.Index(fields=["created_at"], name="collab_importdraft_created"),
+        ]
+
+    def __str__(self):
+        return self.name

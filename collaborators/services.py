@@ -1,5 +1,6 @@
 """Writes to the roster; each leaves the database valid or unchanged."""
 
+import secrets
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from collaborators.models import (
     Collaborator,
+    ImportDraft,
     Regulation,
     RegulationAcknowledgement,
     RosterEvent,
@@ -409,3 +411,21 @@ def collaborator_import(*, actor: User, rows: list[list], only_valid: bool) -> i
             )
             created += 1
     return created
+
+
+@transaction.atomic
+def import_draft_create(*, actor: User, name: str, sheet: dict) -> ImportDraft:
+    """Keep an uploaded roster as read until its import, replacing the actor's last."""
+    ImportDraft.objects.filter(user=actor).delete()
+    return ImportDraft.objects.create(
+        user=actor,
+        token=secrets.token_urlsafe(16),
+        name=name[:200],
+        sheet=sheet,
+    )
+
+
+def import_drafts_purge(*, now=None) -> int:
+    """Remove uploads left waiting longer than IMPORT_DRAFT_HOURS; safe to re-run."""
+    deleted, _by_model = ImportDraft.objects.expired(now).delete()
+    return deleted

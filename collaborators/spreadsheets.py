@@ -22,9 +22,13 @@ from openpyxl.utils.datetime import from_excel
 from collaborators.models import Collaborator, ImportMapping, normalise_phone
 from dluan.models import OrgUnit, User
 from dluan.search import fold, nfc
-from dluan.xlsx import build_workbook, read_rows, strip_control_characters
+from dluan.xlsx import (
+    ReadBudget,
+    build_workbook,
+    read_rows,
+    strip_control_characters,
+)
 
-MAX_IMPORT_ROWS = 5000
 # Collaborator.monthly_allowance holds 12 digits.
 MAX_ALLOWANCE = Decimal(10) ** 12
 
@@ -125,7 +129,6 @@ def template_workbook() -> bytes:
 # The header row is looked for among the first non-blank rows: above it sit the
 # board's title block and the date of the list.
 HEADER_SEARCH_ROWS = 15
-MAX_IMPORT_COLUMNS = 60
 SERIAL = "serial"  # the STT column: read to find the table's end, never imported
 
 # Headings boards give each roster field, written naturally; they are compared after
@@ -409,15 +412,27 @@ def _header_index(rows: list) -> int:
     return best
 
 
+def import_budget() -> ReadBudget:
+    """What reading one roster may cost, from the IMPORT_MAX_* settings."""
+    return ReadBudget(
+        rows=settings.IMPORT_MAX_ROWS,
+        columns=settings.IMPORT_MAX_COLUMNS,
+        cells=settings.IMPORT_MAX_CELLS,
+        cell_chars=settings.IMPORT_MAX_CELL_CHARS,
+        chars=settings.IMPORT_MAX_CHARS,
+    )
+
+
 def read_workbook(upload) -> Sheet:
     """The roster's header row and the rows below it; ValidationError for a bad file.
 
     Rows are read through ``dluan.xlsx.read_rows``, which refuses what is not a
-    workbook, a decompression bomb, formulas and too many rows.
+    workbook, a decompression bomb and formulas, and stops as soon as the file
+    passes the import's budget (``import_budget``), naming the limit.
     """
     rows = [
-        [number, [cell_to_json(value) for value in values[:MAX_IMPORT_COLUMNS]]]
-        for number, values in read_rows(upload, max_rows=MAX_IMPORT_ROWS)
+        [number, [cell_to_json(value) for value in values]]
+        for number, values in read_rows(upload, budget=import_budget())
     ]
     rows = [row for row in rows if any(_text(value) for value in row[1])]
     if not rows:

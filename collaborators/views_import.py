@@ -1,19 +1,18 @@
 """Bringing a board's roster in from .xlsx: upload, columns, preview, import.
 
-The parsed workbook waits in the server-side session between the steps. The
-choice of columns is remembered for the unit once the import has succeeded, so
-a mapping abandoned at the preview (because it was wrong) is not offered again.
+The parsed workbook waits between the steps in an ``ImportDraft`` of the uploader,
+not in the session that every request loads; the import removes it, and the daily
+job removes one left behind. The choice of columns is remembered for the unit once
+the import has succeeded, so a mapping abandoned at the preview (because it was
+wrong) is not offered again.
 """
-
-import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
@@ -23,6 +22,7 @@ from collaborators.forms import (
     ImportConfirmForm,
     ImportUploadForm,
 )
+from collaborators.models import ImportDraft
 from collaborators.spreadsheets import (
     COLUMNS,
     Sheet,
@@ -34,15 +34,10 @@ from collaborators.spreadsheets import (
 )
 from collaborators.views import _require_staff, _xlsx_response
 
-IMPORT_SESSION_KEY = "collaborators_import"
 
-
-def _pending(request, token) -> dict:
-    """The upload this session is working on, or 404 for another token."""
-    pending = request.session.get(IMPORT_SESSION_KEY)
-    if not pending or not secrets.compare_digest(pending["token"], token):
-        raise Http404
-    return pending
+def _draft(request, token) -> ImportDraft:
+    """The user's own upload waiting under ``token``; 404 for anyone else's."""
+    return get_object_or_404(ImportDraft.objects.visible_to(request.user), token=token)
 
 
 @login_required
@@ -61,34 +56,30 @@ def import_upload(request):
         except ValidationError as error:
             form.add_error("file", error)
         else:
-            # The parsed rows wait in the server-side session, never in a file.
-            token = secrets.token_urlsafe(16)
-            request.session[IMPORT_SESSION_KEY] = {
-                "token": token,
-                "sheet": sheet.to_json(),
-                "name": form.cleaned_data["file"].name[:200],
-            }
-            return redirect("collaborators:import-columns", token=token)
+            draft = services.import_draft_create(
+                actor=request.user,
+                name=form.cleaned_data["file"].name,
+                sheet=sheet.to_json(),
+            )
+            return redirect("collaborators:import-columns", token=draft.token)
     return render(request, "collaborators/import_upload.html", {"form": form})
 
 
 @login_required
 def import_columns(request, token):
     _require_staff(request)
-    pending = _pending(request, token)
-    sheet = Sheet.from_json(pending["sheet"])
-    initial = pending.get("mapping") or sheet.proposal(
-        remembered_mapping(request.user.org_unit)
-    )
+    draft = _draft(request, token)
+    sheet = Sheet.from_json(draft.sheet)
+    initial = draft.mapping or sheet.proposal(remembered_mapping(request.user.org_unit))
     form = ImportColumnsForm(
         request.POST or None, headings=sheet.headings, initial_fields=initial
     )
     if request.method == "POST" and form.is_valid():
         mapping = form.mapping()
         if sheet.mapped_rows(mapping):
-            # The rows are mapped again when needed: the session keeps one copy.
-            pending["mapping"] = mapping
-            request.session.modified = True
+            # The rows are mapped again when needed: the draft keeps one copy.
+            draft.mapping = mapping
+            draft.save(update_fields=["mapping"])
             return redirect("collaborators:import-preview", token=token)
         form.add_error(None, _("No row has a value in the chosen columns."))
     body = sheet.body()
@@ -109,7 +100,7 @@ def import_columns(request, token):
         {
             "form": form,
             "columns": columns,
-            "name": pending["name"],
+            "name": draft.name,
             "header_row": sheet.header_row,
             "row_count": len(body),
             "token": token,
@@ -120,10 +111,10 @@ def import_columns(request, token):
 @login_required
 def import_preview(request, token):
     _require_staff(request)
-    pending = _pending(request, token)
-    if not pending.get("mapping"):
+    draft = _draft(request, token)
+    if not draft.mapping:
         return redirect("collaborators:import-columns", token=token)
-    table = Sheet.from_json(pending["sheet"]).mapped_rows(pending["mapping"])
+    table = Sheet.from_json(draft.sheet).mapped_rows(draft.mapping)
     form = ImportConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -135,15 +126,15 @@ def import_preview(request, token):
                 )
                 import_mapping_remember(
                     unit=request.user.org_unit,
-                    headings=pending["sheet"]["headings"],
-                    mapping=pending["mapping"],
+                    headings=draft.sheet["headings"],
+                    mapping=draft.mapping,
                     actor=request.user,
                 )
+                draft.delete()
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
         else:
-            del request.session[IMPORT_SESSION_KEY]
             messages.success(
                 request,
                 _("%(count)s collaborators were imported.") % {"count": created},
@@ -159,7 +150,7 @@ def import_preview(request, token):
         "collaborators/import_preview.html",
         {
             "page": page,
-            "name": pending["name"],
+            "name": draft.name,
             "total": len(rows),
             "invalid_count": len(invalid),
             "valid_count": len(rows) - len(invalid),

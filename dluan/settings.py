@@ -244,6 +244,49 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Uploads (dluan/uploads.py): a photo's pixels, read from its header before it is
+# decoded; a report's files; and a request's whole body, refused as it arrives
+# (before a byte is read when its Content-Length says so) by the first handler.
+UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", 25_000_000)
+REPORT_MAX_ATTACHMENTS = env_int("REPORT_MAX_ATTACHMENTS", 10)
+UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_BYTES", 30 * 1024 * 1024)
+if min(UPLOAD_MAX_BYTES, UPLOAD_MAX_IMAGE_PIXELS, REPORT_MAX_ATTACHMENTS) <= 0:
+    raise ImproperlyConfigured(
+        "UPLOAD_MAX_BYTES, UPLOAD_MAX_IMAGE_PIXELS and REPORT_MAX_ATTACHMENTS must be "
+        "1 or more."
+    )
+if UPLOAD_MAX_REQUEST_BYTES < UPLOAD_MAX_BYTES:
+    raise ImproperlyConfigured(
+        "UPLOAD_MAX_REQUEST_BYTES must be at least UPLOAD_MAX_BYTES, or no file of "
+        "the largest accepted size could be sent."
+    )
+FILE_UPLOAD_HANDLERS = [
+    "dluan.uploads.RequestSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Roster import (collaborators/spreadsheets.py): what reading one workbook may
+# cost; the read stops, with a message naming the limit, as soon as one is passed.
+# Rows and cells count those holding a value (a roster of 5,000 with its title
+# block and signature fits); a shared string counts once for each cell showing it.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5100)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 60)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 150_000)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 2000)
+IMPORT_MAX_CHARS = env_int("IMPORT_MAX_CHARS", 3_000_000)
+# Hours an uploaded roster waits for its import before the daily job removes it.
+IMPORT_DRAFT_HOURS = env_int("IMPORT_DRAFT_HOURS", 24)
+for _name in (
+    "IMPORT_MAX_ROWS",
+    "IMPORT_MAX_COLUMNS",
+    "IMPORT_MAX_CELLS",
+    "IMPORT_MAX_CELL_CHARS",
+    "IMPORT_MAX_CHARS",
+    "IMPORT_DRAFT_HOURS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
+del _name
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -307,6 +350,11 @@ CELERY_BEAT_SCHEDULE = {
     "collaborators-scores-refresh": {
         "task": "collaborators.tasks.scores_refresh",
         "schedule": crontab(hour=1, minute=15),
+    },
+    # Uploaded rosters never imported, after IMPORT_DRAFT_HOURS.
+    "collaborators-import-drafts-purge": {
+        "task": "collaborators.tasks.import_drafts_purge",
+        "schedule": crontab(hour=2, minute=0),
     },
     # After the discipline refresh, whose tallies the summary reads.
     "summaries-compile-due": {
@@ -389,6 +437,14 @@ if min(PDF_MAX_HTML_CHARS, PDF_RENDER_TIME_LIMIT, PDF_RENDER_MEMORY_MB) <= 0:
 
 # Sign-in given from the roster: a printed one-time code lasts this many days.
 SIGNIN_CODE_DAYS = env_int("SIGNIN_CODE_DAYS", 7)
+# The e-mailed link to choose a first password lasts this many days from its
+# sending (it is read on a phone, often days later); a reset link keeps
+# PASSWORD_RESET_TIMEOUT.
+SIGNIN_LINK_DAYS = env_int("SIGNIN_LINK_DAYS", 3)
+if SIGNIN_CODE_DAYS < 1 or SIGNIN_LINK_DAYS < 1:
+    raise ImproperlyConfigured(
+        "SIGNIN_CODE_DAYS and SIGNIN_LINK_DAYS must be 1 or more."
+    )
 
 # E-mail: EMAIL_URL, or the individual EMAIL_* variables.
 # The console backend prints messages (set-password links among them) to the log:

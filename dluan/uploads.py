@@ -1,7 +1,9 @@
 """Checking and cleaning uploaded files, shared by every app that accepts one.
 
 The type is decided by the file's content, never by its name; images are re-encoded
-without their EXIF and GPS metadata (it can identify a collaborator).
+without their EXIF and GPS metadata (it can identify a collaborator), once their header
+shows they are within UPLOAD_MAX_IMAGE_PIXELS. ``RequestSizeLimitHandler`` stops reading
+a body over UPLOAD_MAX_REQUEST_BYTES while it arrives.
 """
 
 import io
@@ -13,9 +15,10 @@ from pathlib import PurePath
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
-from django.template.defaultfilters import filesizeformat
+from django.core.files.uploadhandler import FileUploadHandler
+from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
@@ -51,7 +54,8 @@ _OOXML_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
-# Pillow refuses images larger than this many pixels (decompression bombs).
+# Pillow's own backstop: it warns past this many pixels and refuses twice as many.
+# Uploads are held to UPLOAD_MAX_IMAGE_PIXELS before that (check_image_pixels).
 Image.MAX_IMAGE_PIXELS = 40_000_000
 # What an OOXML package (.docx, .xlsx, .pptx) may expand to, in all and against its
 # compressed size: a real 10 MB workbook stays far below both, a "zip bomb" of a
@@ -181,6 +185,7 @@ def check_upload(
     if content_type in PDF:
         check_pdf_is_passive(upload, name=name)
     if content_type in IMAGES:
+        check_image_pixels(upload, name=name)
         upload = strip_image_metadata(upload, content_type)
     return CheckedFile(
         file=upload, name=name, content_type=content_type, size=upload.size
@@ -218,6 +223,42 @@ def check_pdf_is_passive(upload: UploadedFile, *, name: str) -> None:
         )
 
 
+def megapixels(pixels: int) -> str:
+    """``pixels`` in megapixels as the reader writes numbers (25, 12,5)."""
+    return floatformat(pixels / 1_000_000, -1)
+
+
+def check_image_pixels(upload: UploadedFile, *, name: str) -> None:
+    """Refuse an image over UPLOAD_MAX_IMAGE_PIXELS from its header alone.
+
+    Image.open reads only the header; decoding (``load``, ``verify``, re-encoding)
+    a few hundred kilobytes of one-colour PNG can cost seconds and gigabytes.
+    """
+    limit = settings.UPLOAD_MAX_IMAGE_PIXELS
+    refusal = ValidationError(
+        _(
+            "The image “%(name)s” has more than %(limit)s megapixels. Send a "
+            "smaller photo (most phones can reduce one when sharing it)."
+        ),
+        params={"name": name, "limit": megapixels(limit)},
+        code="pixels",
+    )
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            width, height = image.size
+    except Image.DecompressionBombError:
+        raise refusal from None
+    except (UnidentifiedImageError, OSError):
+        raise ValidationError(
+            _("The image “%(name)s” cannot be read."), params={"name": name}
+        ) from None
+    finally:
+        upload.seek(0)
+    if width * height > limit:
+        raise refusal
+
+
 def strip_image_metadata(upload: UploadedFile, content_type: str) -> UploadedFile:
     """Re-encode an image without EXIF/GPS; refuse one that does not decode."""
     try:
@@ -246,3 +287,41 @@ def _apply_orientation(image):
     from PIL import ImageOps
 
     return ImageOps.exif_transpose(image)
+
+
+class UploadTooLarge(RequestDataTooBig):
+    """A request body over UPLOAD_MAX_REQUEST_BYTES; answered with the 400 page."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        super().__init__(f"The request body is over {limit} bytes.")
+
+
+class RequestSizeLimitHandler(FileUploadHandler):
+    """The first of FILE_UPLOAD_HANDLERS: refuses a body over UPLOAD_MAX_REQUEST_BYTES.
+
+    A declared Content-Length over the cap is refused before a byte is read. Files
+    are also counted as their chunks arrive, before the handlers after this one
+    store them, so a body longer than it declared is refused as soon as it passes
+    the cap, never written out whole.
+    """
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.limit = settings.UPLOAD_MAX_REQUEST_BYTES
+        self.received = 0
+
+    def handle_raw_input(
+        self, input_data, META, content_length, boundary, encoding=None
+    ):
+        if content_length > self.limit:
+            raise UploadTooLarge(self.limit)
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            raise UploadTooLarge(self.limit)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None

@@ -16,6 +16,7 @@ from dluan.access import posted_int
 from dluan.models import Notification
 from dluan.registry import home_panels
 from dluan.services import notification_mark_read
+from dluan.uploads import UploadTooLarge
 
 
 @login_required
@@ -96,4 +97,7 @@ def healthz(request):
 
 def bad_request(request, exception=None):
     """A request too large or malformed to read: nothing was saved, say so."""
-    return render(request, "400.html", status=400)
+    context = {}
+    if isinstance(exception, UploadTooLarge):
+        context["upload_limit"] = exception.limit
+    return render(request, "400.html", context, status=400)

@@ -1,15 +1,17 @@
 """Forms for filing, review, issues, topics and periods; services do the writing."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dluan.forms import limit_length
 from dluan.models import OrgUnit
-from dluan.uploads import ANY_ATTACHMENT, check_upload
+from dluan.uploads import ANY_ATTACHMENT, check_upload, megapixels
 from dluan.widgets import DateInput, UnitFilterField
 from reports.models import (
     EarlyWarning,
@@ -21,6 +23,7 @@ from reports.models import (
     Topic,
 )
 from reports.selectors import coverage_areas, discipline_periods, topic_choices
+from reports.services.filing import check_attachment_count
 from reports.services.periods import check_not_too_old
 
 DATE = DateInput()
@@ -56,12 +59,21 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class AttachmentsField(forms.FileField):
-    """Several files, each checked by content; cleaned to ``CheckedFile`` objects."""
+    """Several files, each checked by content; cleaned to ``CheckedFile`` objects.
+
+    ``existing`` is how many files the report holds already: past
+    REPORT_MAX_ATTACHMENTS in all, none of the new ones is even opened.
+    """
 
     widget = MultipleFileInput
+    existing = 0
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        try:
+            check_attachment_count(existing=self.existing, added=len(files))
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["attachments"]) from None
         checked, errors = [], []
         for upload in files:
             try:
@@ -73,17 +85,25 @@ class AttachmentsField(forms.FileField):
         return checked
 
 
+def attachment_limits_text() -> str:
+    """What a collaborator may attach, with the limits in force."""
+    return _(
+        "Photos (JPEG, PNG, WebP), PDF or office documents: at most %(count)s files "
+        "per report, each up to %(size)s, photos up to %(pixels)s megapixels, and "
+        "%(total)s in all each time you save. Location data is removed from photos."
+    ) % {
+        "count": settings.REPORT_MAX_ATTACHMENTS,
+        "size": filesizeformat(settings.UPLOAD_MAX_BYTES),
+        "pixels": megapixels(settings.UPLOAD_MAX_IMAGE_PIXELS),
+        "total": filesizeformat(settings.UPLOAD_MAX_REQUEST_BYTES),
+    }
+
+
 class ReportForm(forms.ModelForm):
     """The report itself; ``draft=True`` relaxes what a submission requires."""
 
     topics = forms.ModelMultipleChoiceField(queryset=Topic.objects.none())
-    attachments = AttachmentsField(
-        label=_("Photos and documents"),
-        required=False,
-        help_text=_(
-            "Images, PDF or office documents. Location data is removed from photos."
-        ),
-    )
+    attachments = AttachmentsField(label=_("Photos and documents"), required=False)
     answer = forms.CharField(
         label=_("Your answer to the board's question"),
         required=False,
@@ -117,6 +137,10 @@ class ReportForm(forms.ModelForm):
                 "topics", [t.pk for t in self.instance.topics.all()]
             )
         self.fields["area"].queryset = coverage_areas(collaborator)
+        self.fields["attachments"].existing = (
+            self.instance.attachments.present().count() if self.instance.pk else 0
+        )
+        self.fields["attachments"].help_text = attachment_limits_text()
         self.fields["area"].required = not draft
         self.fields["title"].required = not draft
         self.fields["proposals"].help_text = _(

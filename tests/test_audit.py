@@ -17,6 +17,9 @@ NOT_AUDITED = {
     "dluan.SignInCode",
     # A message waiting for the broker; the work it carries is audited where it lives.
     "dluan.UnsentTask",
+    # An uploaded roster waiting for its import (megabytes of rows the trail would
+    # copy); the import itself is audited on each collaborator it creates.
+    "collaborators.ImportDraft",
 }
 
 

@@ -23,8 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from openpyxl import Workbook
 
-from collaborators.models import Collaborator
-from collaborators.views_import import IMPORT_SESSION_KEY
+from collaborators.models import Collaborator, ImportDraft
 from meetings.models import ReferenceDocument
 from meetings.tests.factories import InvitationFactory, MeetingFactory
 from reports.models import Attachment, OpinionReport
@@ -298,7 +297,7 @@ def test_import_is_refused_with_a_message_and_nothing_kept(
     # Refused for what it is, before openpyxl reads a byte of the sheet.
     assert response.context["form"].errors["file"] == [vi(message)]
     assert vi(message) in response.content.decode()
-    assert IMPORT_SESSION_KEY not in client.session
+    assert not ImportDraft.objects.exists()
     assert not Collaborator.objects.exclude(user__isnull=False).exists()
     assert media_files() == before
 
@@ -316,7 +315,7 @@ def test_import_over_the_limit_is_refused_before_it_is_read(
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
     assert read == []
-    assert IMPORT_SESSION_KEY not in client.session
+    assert not ImportDraft.objects.exists()
 
 
 def test_imported_text_loses_its_control_characters(client_of, staff, commune):

@@ -12,6 +12,8 @@ from openpyxl import Workbook
 
 from collaborators.models import Collaborator, ImportMapping
 from collaborators.spreadsheets import match_heading
+from dluan.models import User
+from dluan.tests.factories import UserFactory
 
 UPLOAD = reverse("collaborators:import-upload")
 
@@ -392,10 +394,16 @@ def test_anonymous_is_sent_to_login(columns_url):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_another_session_cannot_use_the_token(staff, columns_url):
+def test_another_staff_member_cannot_use_the_token(client_of, town, columns_url):
+    colleague = UserFactory(role=User.Role.STAFF, org_unit=town)
+    assert client_of(colleague).get(columns_url).status_code == 404
+
+
+def test_the_uploader_may_go_on_in_another_browser(staff, columns_url):
+    """The upload waits for its uploader, not for one browser's session."""
     other = Client()
     other.force_login(staff)
-    assert other.get(columns_url).status_code == 404
+    assert other.get(columns_url).status_code == 200
 
 
 def test_the_columns_and_preview_pages_are_sound_html(client_of, staff, units):

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -92,10 +93,34 @@ def _save_streams(report: OpinionReport, streams: list[dict]) -> list[OpinionStr
     return rows
 
 
+def check_attachment_count(*, existing: int, added: int) -> None:
+    """Refuse files that would take a report past REPORT_MAX_ATTACHMENTS."""
+    limit = settings.REPORT_MAX_ATTACHMENTS
+    if added and existing + added > limit:
+        raise ValidationError(
+            {
+                "attachments": ValidationError(
+                    _(
+                        "A report can hold at most %(limit)s files; with these it "
+                        "would hold %(total)s. Nothing was saved: choose fewer files "
+                        "or remove some from the report."
+                    ),
+                    params={"limit": limit, "total": existing + added},
+                    code="too_many_files",
+                )
+            }
+        )
+
+
 def attachments_add(
     *, report: OpinionReport, user: User, files: Iterable[CheckedFile]
 ) -> list[Attachment]:
-    """Store checked uploads on a report the user may still change."""
+    """Store checked uploads on a report the user may still change, within
+    REPORT_MAX_ATTACHMENTS (call it with the report locked)."""
+    files = list(files)
+    check_attachment_count(
+        existing=report.attachments.present().count(), added=len(files)
+    )
     saved = []
     for checked in files:
         attachment = Attachment(

@@ -59,6 +59,12 @@ JOBS = [
         "kwargs": lambda today: {"today": today},
         "describe": lambda result: f"{result} warnings raised",
     },
+    {
+        "label": "stale roster uploads",
+        "function": "collaborators.services.import_drafts_purge",
+        "kwargs": lambda today: {},
+        "describe": lambda result: f"{result} uploads removed",
+    },
 ]
 
 
