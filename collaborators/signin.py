@@ -1,40 +1,38 @@
 """Giving sign-in and taking it back: the board makes the accounts itself.
 
-A person with an e-mail address gets a one-time link to choose a password; one
-without gets a printed slip with a one-time code. The code exists only in the
-``Slip`` this module returns and in the PDF rendered from it in the same response:
-it is never stored (only its keyed hash, by ``dluan.accounts``), logged, put in the
-session, a notification, an e-mail or the audit trail.
+A person with an e-mail address gets a one-time link to choose a password,
+e-mailed through the notification queue after commit; one without gets a printed
+slip with a one-time code. The code exists only in the ``Slip`` this module
+returns and in the PDF rendered from it in the same response: it is never stored
+(only its keyed hash, by ``dluan.accounts``), logged, put in the session, a
+notification, an e-mail or the audit trail.
+
+The slips' PDF is rendered inside the transaction that makes the accounts and
+codes: if it cannot be made (``PDFRenderError``, past a render limit), nothing is
+kept, no link is e-mailed, and pressing again gives the same people sign-in.
 """
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from collaborators.models import Collaborator
 from dluan import pdf
-from dluan.accounts import signin_code_issue, signin_codes_revoke
+from dluan.accounts import signin_code_issue, signin_codes_revoke, signin_link_send
 from dluan.models import OrgUnit, SignInCode, User
 from dluan.search import fold
 
-logger = logging.getLogger(__name__)
-
 # Giving sign-in to many at once runs in the request: each account costs about ten
 # queries and a slip about 0.07 s of PDF layout, so a run is capped (about 15 s at
-# worst) and the page says so; staff press again for the next ones.
+# worst) and the page says so; staff press again for the next ones. The batch's
+# rows stay locked while its PDF renders: a second press waits, then finds them
+# given (or, if the PDF failed, still to give).
 BULK_LIMIT = 200
 USERNAME_MAX = 150
 
@@ -52,11 +50,13 @@ class Slip:
 
 @dataclass
 class Given:
-    """The outcome of giving (or resetting) one person's sign-in."""
+    """The outcome of giving (or resetting) one person's sign-in: with a slip,
+    its PDF, made in the same transaction."""
 
     user: User
     emailed: bool
     slip: Slip | None = None
+    pdf: bytes | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -64,6 +64,7 @@ class BulkGiven:
     emailed: list[User] = field(default_factory=list)
     slips: list[Slip] = field(default_factory=list)
     remaining: int = 0
+    pdf: bytes | None = field(default=None, repr=False)
 
 
 # --- Usernames ------------------------------------------------------------------
@@ -129,67 +130,19 @@ def _check_username(username: str) -> str:
 # --- Delivery: an e-mail link or a slip -------------------------------------------
 
 
-def setup_link(user: User) -> str:
-    """The one-time link to choose a password (Django's password reset confirm)."""
-    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    path = reverse("password_reset_confirm", args=[uidb64, token])
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _language(user: User) -> str:
-    return "en" if user.language == "en" else "vi"
-
-
-def setup_email(user: User) -> EmailMessage:
-    """The e-mail with the link, in the person's language (Vietnamese unless English)."""
-    with translation.override(_language(user)):
-        subject = gettext("Your sign-in to the public-opinion collaborator network")
-        body = gettext(
-            "Dear %(name)s,\n\n"
-            "The board has given you sign-in to the public-opinion collaborator "
-            "network.\n"
-            "Your username: %(username)s\n\n"
-            "To choose your password, open this link. It works once, within "
-            "%(days)s days:\n%(link)s\n\n"
-            "Then sign in at %(site)s with your username and the password you "
-            "chose.\n\n"
-            "If you did not expect this message, ignore it and tell the board."
-        ) % {
-            "name": user.get_full_name(),
-            "username": user.username,
-            "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-            "link": setup_link(user),
-            "site": settings.SITE_URL,
-        }
-    return EmailMessage(
-        subject=subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-    )
-
-
-def _send_setup_emails(user_ids: list[int]) -> None:
-    """Send the links after commit, over one connection; tokens made at sending."""
-    users = list(User.objects.filter(pk__in=user_ids, is_active=True))
-    if not users:
-        return
-    with get_connection() as connection:
-        connection.send_messages([setup_email(user) for user in users])
-    logger.info("Sent %s sign-in link e-mail(s).", len(users))
-
-
 def _deliver(*, actor: User, user: User) -> Given:
-    """Close the old password and codes, then a link by e-mail or a new code."""
+    """Close the old password and codes, then a link by e-mail or a new code and
+    its slip (PDFRenderError past a render limit: the caller's transaction then
+    keeps nothing)."""
     if user.email:
         signin_codes_revoke(user=user)
         user.set_unusable_password()
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
-        transaction.on_commit(lambda: _send_setup_emails([user.pk]), robust=True)
+        signin_link_send(users=[user])
         return Given(user=user, emailed=True)
-    return Given(user=user, emailed=False, slip=_slip(actor=actor, user=user))
+    slip = _slip(actor=actor, user=user)
+    return Given(user=user, emailed=False, slip=slip, pdf=slips_pdf([slip]))
 
 
 def _slip(*, actor: User, user: User, unit_name: str = "") -> Slip:
@@ -305,7 +258,7 @@ def signin_give_bulk(
     *, actor: User, unit: OrgUnit | None = None, limit: int = BULK_LIMIT
 ) -> BulkGiven:
     """Give sign-in to up to ``limit`` collaborators without an account: links by
-    e-mail after commit, slips returned for one PDF."""
+    e-mail after commit, slips in one PDF; all of it, or nothing if the PDF fails."""
     if not actor.is_board_staff:
         raise PermissionDenied
     candidates = signin_candidates(user=actor, unit=unit)
@@ -318,20 +271,22 @@ def signin_give_bulk(
     }
     taken = _taken_like(bases.values())
     result = BulkGiven()
-    emailed_ids = []
     for record in batch:
         user = _new_account(
             collaborator=record, username=_claim(bases[record.pk], taken)
         )
         if user.email:
-            emailed_ids.append(user.pk)
             result.emailed.append(user)
         else:
             result.slips.append(
                 _slip(actor=actor, user=user, unit_name=record.unit.name)
             )
-    if emailed_ids:
-        transaction.on_commit(lambda: _send_setup_emails(emailed_ids), robust=True)
+    if result.emailed:
+        signin_link_send(users=result.emailed)
+    if result.slips:
+        # Last, inside the transaction: a PDF past its limits takes the accounts,
+        # codes and queued links with it, so no one holds a code nobody saw.
+        result.pdf = slips_pdf(result.slips)
     result.remaining = candidates.count()
     return result
 

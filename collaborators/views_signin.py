@@ -2,7 +2,9 @@
 
 A slip's one-time code is shown once: the PDF is the POST's own response (a
 download, never cached), so the code is never kept in the session or anywhere
-else. If the file is lost, staff reset that person's sign-in for a new slip.
+else. If the file is lost, staff reset that person's sign-in for a new slip. If
+the PDF cannot be made, nothing was given (collaborators/signin.py) and the page
+says which limit was passed.
 """
 
 from django import forms
@@ -22,6 +24,7 @@ from collaborators import signin
 from collaborators.forms import UnitChoiceField
 from collaborators.models import Collaborator
 from collaborators.selectors import units_for
+from dluan import audit, pdf
 from dluan.access import add_errors, require_staff
 from dluan.auth import lockout_lift
 from dluan.models import User
@@ -76,8 +79,40 @@ def _staff_collaborator(request, pk) -> Collaborator:
     )
 
 
-def _slips_response(slips: list[signin.Slip], filename: str) -> HttpResponse:
-    response = HttpResponse(signin.slips_pdf(slips), content_type="application/pdf")
+# The render limit a slip PDF passed, named so the administrator knows what to raise.
+_RENDER_LIMITS = {
+    "length": _("the PDF length limit (PDF_MAX_HTML_CHARS)"),
+    "time": _("the PDF time limit (PDF_RENDER_TIME_LIMIT)"),
+    "memory": _("the PDF memory limit (PDF_RENDER_MEMORY_MB)"),
+}
+
+
+def _slips_failed(request, error: pdf.PDFRenderError) -> None:
+    """Say that the slips could not be made, and so that no one was given sign-in."""
+    limit = _RENDER_LIMITS.get(error.reason)
+    if limit is None:
+        messages.error(
+            request,
+            _(
+                "The sign-in slips could not be made as PDF, so no one was given "
+                "sign-in and no code or link was made. Try again, or tell the "
+                "administrator."
+            ),
+        )
+        return
+    messages.error(
+        request,
+        _(
+            "The sign-in slips went past %(limit)s, so no one was given sign-in "
+            "and no code or link was made. Ask the administrator to raise it, "
+            "then press the button again."
+        )
+        % {"limit": limit},
+    )
+
+
+def _slips_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     add_never_cache_headers(response)
     return response
@@ -92,7 +127,7 @@ def _given_response(request, given: signin.Given, *, back: str) -> HttpResponse:
                 "code is shown only this once."
             ),
         )
-        return _slips_response([given.slip], f"phieu-dang-nhap-{given.user.pk}.pdf")
+        return _slips_response(given.pdf, f"phieu-dang-nhap-{given.user.pk}.pdf")
     messages.success(
         request,
         _("A link to choose a password was e-mailed to %(email)s.")
@@ -136,8 +171,11 @@ def signin_give(request, pk):
             )
         except ValidationError as error:
             add_errors(form, error)
+        except pdf.PDFRenderError as error:
+            _slips_failed(request, error)
         else:
             return _given_response(request, given, back=collaborator.get_absolute_url())
+    audit.shown(request, collaborator)
     return render(
         request,
         "collaborators/signin_give.html",
@@ -157,8 +195,11 @@ def signin_reset(request, pk):
             given = signin.signin_reset(actor=request.user, collaborator=collaborator)
         except ValidationError as error:
             add_errors(form, error)
+        except pdf.PDFRenderError as error:
+            _slips_failed(request, error)
         else:
             return _given_response(request, given, back=collaborator.get_absolute_url())
+    audit.shown(request, collaborator)
     return render(
         request,
         "collaborators/signin_give.html",
@@ -174,7 +215,11 @@ def signin_bulk(request):
     require_staff(request.user)
     candidates = signin.signin_candidates(user=request.user)
     if request.method == "POST":
-        result = signin.signin_give_bulk(actor=request.user)
+        try:
+            result = signin.signin_give_bulk(actor=request.user)
+        except pdf.PDFRenderError as error:
+            _slips_failed(request, error)
+            return redirect("collaborators:signin-bulk")
         given = len(result.emailed) + len(result.slips)
         if not given:
             messages.info(request, _("Everyone on the roster can already sign in."))
@@ -200,8 +245,8 @@ def signin_bulk(request):
                 _("%(count)s remain: press the button again for the next ones.")
                 % {"count": result.remaining},
             )
-        if result.slips:
-            return _slips_response(result.slips, "phieu-dang-nhap-ctv.pdf")
+        if result.pdf is not None:
+            return _slips_response(result.pdf, "phieu-dang-nhap-ctv.pdf")
         return redirect("collaborators:signin-bulk")
     counts = candidates.aggregate(
         total=Count("pk"), with_email=Count("pk", filter=~Q(email=""))
@@ -234,6 +279,8 @@ def account_give(request):
             given = signin.account_give(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
+        except pdf.PDFRenderError as error:
+            _slips_failed(request, error)
         else:
             return _given_response(request, given, back=request.path)
     return render(request, "collaborators/signin_account_give.html", {"form": form})

@@ -4,7 +4,9 @@
   code from a printed slip.
 - ``lockout_for`` / ``lockout_lift``: axes' lockout of an account, for staff.
 - ``SessionTimeoutMiddleware``: idle and absolute session lifetimes, and the
-  ``UserSession`` rows a person sees on their account page.
+  ``UserSession`` rows a person sees on their account page, which follow each
+  session's key through every rotation.
+- ``sessions_end``: every session of a person ends, by user, not by key.
 - ``LanguageMiddleware``: the account's language, never the browser's.
 - ``AccountGateMiddleware``: a new password, or two-factor sign-in, before
   anything else.
@@ -14,6 +16,7 @@ import datetime
 import logging
 import re
 import time
+from importlib import import_module
 
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.proxy import AxesProxyHandler
@@ -21,12 +24,14 @@ from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
 from django.dispatch import receiver
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -46,6 +51,10 @@ SEEN_AT = "_dluan_seen_at"
 TWO_FACTOR = "_dluan_2fa"
 # last_seen_at is written at most this often (seconds).
 SEEN_WRITE_INTERVAL = 60
+# The session's UserSession row and the key it was last recorded under: Django
+# gives the session a new key at sign-in, on a password change and after a
+# second factor, and the row follows it.
+SESSION_ROW = "_dluan_session_row"
 
 
 # --- Who the typed name is ------------------------------------------------------
@@ -244,8 +253,9 @@ def _session_signed_in(sender, request, user, **kwargs):
     request.session[TWO_FACTOR] = two_factor_needed(user)
     if request.session.session_key is None:
         request.session.save()
-    UserSession.objects.update_or_create(
-        session_key=request.session.session_key,
+    key = request.session.session_key
+    row, _created = UserSession.objects.update_or_create(
+        session_key=key,
         defaults={
             "user": user,
             "created_at": timezone.now(),
@@ -256,13 +266,42 @@ def _session_signed_in(sender, request, user, **kwargs):
             else "",
         },
     )
+    request.session[SESSION_ROW] = {"id": row.pk, "key": key}
 
 
 @receiver(user_logged_out, dispatch_uid="dluan_session_signed_out")
 def _session_signed_out(sender, request, user, **kwargs):
-    key = getattr(getattr(request, "session", None), "session_key", None)
-    if key:
-        UserSession.objects.filter(session_key=key).delete()
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    rows = _session_rows(session)
+    if rows is not None:
+        rows.delete()
+
+
+def _session_rows(session):
+    """The UserSession row of ``session``, as a queryset; None if it has none."""
+    row = session.get(SESSION_ROW)
+    if row:
+        return UserSession.objects.filter(pk=row["id"])
+    # Signed in before rows were noted in the session.
+    if session.session_key:
+        return UserSession.objects.filter(session_key=session.session_key)
+    return None
+
+
+def session_row_follow(session) -> None:
+    """Record the session's key on its row if Django gave it a new one.
+
+    Costs nothing while the key is unchanged: the recorded key lives in the
+    session itself.
+    """
+    row = session.get(SESSION_ROW)
+    key = session.session_key
+    if not row or not key or row["key"] == key:
+        return
+    UserSession.objects.filter(pk=row["id"]).update(session_key=key)
+    session[SESSION_ROW] = {"id": row["id"], "key": key}
 
 
 def two_factor_needed(user) -> str:
@@ -276,18 +315,31 @@ def two_factor_needed(user) -> str:
     return ""
 
 
-def sessions_end(*, user: User, keep: str | None = None) -> int:
-    """End the user's sessions (all but ``keep``) in the session store; the count."""
-    from importlib import import_module
+def sessions_end(*, user: User, keep: HttpRequest | None = None) -> int:
+    """End every session of ``user`` but that of the request ``keep``; the count.
 
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    rows = UserSession.objects.filter(user=user)
-    if keep:
-        rows = rows.exclude(session_key=keep)
-    keys = list(rows.values_list("session_key", flat=True))
-    for key in keys:
-        store(session_key=key).delete()
-    rows.delete()
+    The user's session generation goes up, and with it the hash each session
+    must carry: every other session of the user ends on its next request,
+    whatever key it has by then, listed or not, whichever backend stores it.
+    The listed ones are also removed from the store and the list at once.
+    """
+    with transaction.atomic():
+        User._default_manager.filter(pk=user.pk).update(
+            session_generation=F("session_generation") + 1
+        )
+        user.refresh_from_db(fields=["session_generation"])
+        rows = UserSession.objects.filter(user=user)
+        if keep is not None:
+            kept = _session_rows(keep.session)
+            if kept is not None:
+                rows = rows.exclude(pk__in=kept.values("pk"))
+            # This one carries the new hash, under a new key its row follows.
+            update_session_auth_hash(keep, user)
+        keys = list(rows.values_list("session_key", flat=True))
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        for key in keys:
+            store(session_key=key).delete()
+        rows.delete()
     return len(keys)
 
 
@@ -332,10 +384,15 @@ class SessionTimeoutMiddleware:
                 )
             if now - seen >= SEEN_WRITE_INTERVAL:
                 session[SEEN_AT] = now
-                UserSession.objects.filter(session_key=session.session_key).update(
-                    last_seen_at=timezone.now()
-                )
-        return self.get_response(request)
+                rows = _session_rows(session)
+                if rows is not None:
+                    rows.update(last_seen_at=timezone.now())
+        response = self.get_response(request)
+        # After the view: sign-in, a password set or changed and a second
+        # factor all give the session a new key.
+        if hasattr(request, "session"):
+            session_row_follow(request.session)
+        return response
 
 
 # --- Language -------------------------------------------------------------------

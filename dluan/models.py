@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from dluan.scoping import ScopedQuerySet
@@ -159,6 +160,11 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(
         _("must set a password"), default=False, db_default=False
     )
+    # Part of the hash every session carries: raising it ends all the person's
+    # sessions at once, whatever key each has by then (``dluan.auth.sessions_end``).
+    session_generation = models.PositiveIntegerField(
+        default=0, db_default=0, editable=False
+    )
 
     objects = DluanUserManager()
 
@@ -171,10 +177,48 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         self.full_name = nfc(self.full_name).strip()
+        if (
+            not self._state.adding
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+        ):
+            # Only sessions_end raises the generation, with an UPDATE: a copy
+            # loaded before it must not lower it again and revive ended sessions.
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.attname not in deferred
+                and field.name != "session_generation"
+            ]
         super().save(*args, **kwargs)
 
     def get_full_name(self):
         return self.full_name or self.username
+
+    def get_session_auth_hash(self):
+        return self._session_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=secret)
+
+    def _session_hash(self, *, secret: str | None) -> str:
+        """Django's hash of the password, with the session generation once raised.
+
+        At generation 0 it is Django's own, so sessions opened before the
+        generation existed stay signed in.
+        """
+        value = self.password
+        if self.session_generation:
+            value = f"{value}:{self.session_generation}"
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            value,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def is_collaborator(self) -> bool:

@@ -5,11 +5,11 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.utils import timezone
 
-from dluan import queue
+from dluan import accounts, queue
 from dluan.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -17,6 +17,23 @@ logger = logging.getLogger(__name__)
 EMAIL_TIME_LIMIT = 300
 # A claim older than the task's hard limit belongs to a worker that died.
 EMAIL_CLAIM_LEASE = datetime.timedelta(seconds=EMAIL_TIME_LIMIT)
+
+
+def _email(notification: Notification) -> EmailMessage | None:
+    """What is e-mailed for a notification: a sign-in link, made as it is sent, or
+    its title, text and link."""
+    recipient = notification.recipient
+    if not recipient.email:
+        return None
+    if notification.key.startswith(accounts.SIGNIN_LINK_KEY):
+        return accounts.signin_link_email_for(notification)
+    link = settings.SITE_URL.rstrip("/") + notification.get_absolute_url()
+    return EmailMessage(
+        subject=f"[dluan] {notification.title}",
+        body=f"{notification.body}\n\n{link}".strip(),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient.email],
+    )
 
 
 def _claim(pk: int) -> bool:
@@ -56,16 +73,11 @@ def send_notification_emails(self, notification_ids: list[int]) -> int:
         notification = (
             Notification.objects.select_related("recipient").filter(pk=pk).first()
         )
-        if notification is None or not notification.recipient.email:
+        message = _email(notification) if notification is not None else None
+        if message is None:
             continue
-        link = settings.SITE_URL.rstrip("/") + notification.get_absolute_url()
         try:
-            send_mail(
-                subject=f"[dluan] {notification.title}",
-                message=f"{notification.body}\n\n{link}".strip(),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[notification.recipient.email],
-            )
+            message.send()
         except OSError as exc:
             Notification.objects.filter(pk=pk).update(email_claimed_at=None)
             logger.warning("E-mail for notification %s failed: %s", pk, exc)

@@ -7,6 +7,8 @@ from dluan import views, views_account, views_audit
 
 # Django's own 400 page renders without the request: no nonce, no navigation.
 handler400 = "dluan.views.bad_request"
+# 403 and 404: Django's own, rendering templates/403.html and 404.html.
+handler500 = "dluan.views_errors.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,7 +21,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(),
+        views_account.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

@@ -10,7 +10,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
-from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -33,6 +33,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from dluan.accounts import password_link_tokens
 from dluan.auth import (
     TWO_FACTOR,
     client_ip,
@@ -126,6 +127,8 @@ def login_verify(request):
                 target = pending.get("next") or reverse("home")
             else:
                 otp_login(request, device)
+                # A new key for the verified session, as at sign-in.
+                request.session.cycle_key()
                 target = _safe_next(request, reverse("home"))
             if isinstance(device, StaticDevice):
                 messages.warning(
@@ -158,10 +161,20 @@ def password_set(request):
     form = AccountSetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
-        update_session_auth_hash(request, user)
+        # This session stays, under a new key; any other one ends.
+        sessions_end(user=user, keep=request)
         messages.success(request, _("Your password has been set."))
         return redirect(_safe_next(request, reverse("home")))
     return render(request, "registration/password_set.html", {"form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; the other sessions end and leave the list too."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        sessions_end(user=form.user, keep=self.request)
+        return response
 
 
 # --- Password reset by e-mail -----------------------------------------------------
@@ -204,6 +217,9 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = AccountSetPasswordForm
+    # A reset link lasts PASSWORD_RESET_TIMEOUT; a first-sign-in link, e-mailed
+    # when the board gives sign-in, SIGNIN_LINK_DAYS.
+    token_generator = password_link_tokens
     success_url = reverse_lazy("password_reset_complete")
 
     def form_valid(self, form):
@@ -247,7 +263,7 @@ def sessions_sign_out(request):
         logout(request)
         messages.info(request, _("You have been signed out everywhere."))
         return redirect("login")
-    count = sessions_end(user=request.user, keep=request.session.session_key)
+    count = sessions_end(user=request.user, keep=request)
     messages.success(
         request,
         ngettext(
@@ -332,6 +348,8 @@ def two_factor_enrol(request):
                 codes = recovery_codes_issue(user=user)
             del request.session[PENDING_TOTP_KEY]
             otp_login(request, device)
+            # A new key for the verified session, as at sign-in.
+            request.session.cycle_key()
             request.session[TWO_FACTOR] = "verify"
             log.info("Two-factor sign-in turned on for user %s.", user.pk)
             messages.success(request, _("Two-factor sign-in is on."))
