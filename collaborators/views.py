@@ -27,7 +27,7 @@ from collaborators.models import Collaborator, Regulation, TrainingSession
 from collaborators.spreadsheets import (
     roster_workbook,
 )
-from dluan import pdf
+from dluan import audit, pdf
 from dluan.access import (
     add_errors,
     require_collaborator,
@@ -129,6 +129,7 @@ def collaborator_edit(request, pk):
         else:
             messages.success(request, _("The changes were saved."))
             return redirect(collaborator)
+    audit.shown(request, collaborator)
     return render(
         request,
         "collaborators/collaborator_form.html",
@@ -146,6 +147,7 @@ def collaborator_detail(request, pk):
         history.pop("audit_entries")
     regulation = selectors.regulation_in_force(user=request.user)
     is_own = collaborator.user_id == request.user.pk
+    audit.shown(request, collaborator)
     return render(
         request,
         "collaborators/collaborator_detail.html",
@@ -220,6 +222,7 @@ def collaborator_event_create(request, pk):
         else:
             messages.success(request, _("The decision was recorded."))
             return redirect(collaborator)
+    audit.shown(request, collaborator)
     return render(
         request,
         "collaborators/event_form.html",
@@ -563,6 +566,7 @@ def score_detail(request, pk):
     except ValueError:
         raise Http404 from None
     score = selectors.score_of(collaborator=collaborator, year=year)
+    audit.shown(request, collaborator)
     return render(
         request,
         "collaborators/scores_detail.html",

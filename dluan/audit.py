@@ -3,10 +3,15 @@
 django-auditlog writes an entry for every create, change and deletion of a
 registered model. This module adds:
 
-- an ``ACCESS`` entry for every successful view, download and export named in an
-  app's ``<app>/audit.py`` (``VIEWS``), by anyone but the object's author, written
-  by :class:`AccessAuditMiddleware` after the response: who, when, from which
-  address (the client's, never a forged ``X-Forwarded-For``) and what;
+- an ``ACCESS`` entry for every page, download and export named in an app's
+  ``<app>/audit.py`` (``VIEWS``), by anyone but the object's author, written by
+  :class:`AccessAuditMiddleware` after the response: who, when, from which address
+  (the client's, never a forged ``X-Forwarded-For``) and what. A page that shows
+  its object says so with :func:`shown`, and the read is recorded whatever the
+  method and status (a review action's 400 or 409 re-renders the whole report);
+  a file or an export is recorded on a 2xx GET;
+- change entries for rows written past auditlog's signals (``update()``,
+  ``bulk_create``), through :class:`BulkChanges`;
 - the org unit each entry is about, in ``additional_data["unit"]``, so that staff
   read the entries of their unit's subtree only. Changes take it from the object
   just saved (``UNIT_LOOKUPS`` in ``<app>/audit.py`` where the scoped queryset
@@ -28,7 +33,7 @@ from auditlog.registry import auditlog
 from auditlog.signals import pre_log
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import BigIntegerField, Q
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
@@ -72,7 +77,7 @@ NAV = [
 
 @dataclass(frozen=True)
 class Audited:
-    """How to record a successful GET of one URL name.
+    """How to record a read through one URL name.
 
     ``model`` is ``"app_label.Model"``, found by the URL's ``pk_kwarg``; ``author``
     and ``unit`` are lookups from it to its author's user id and its unit id,
@@ -189,15 +194,27 @@ def _stamp_unit(sender, instance: LogEntry, **kwargs):
     instance.additional_data = {**data, "unit": unit}
 
 
-def record_access(request, spec: Audited, kwargs: dict) -> LogEntry | None:
-    """One ``ACCESS`` entry for a successful GET; none for the object's author."""
+def shown(request, obj) -> None:
+    """This response shows ``obj``: record the read whatever the method and status.
+
+    Called where a page of an audited object is rendered, so that a form's
+    re-render (a 400 or 409 on POST) is recorded as its GET is.
+    """
+    request._audit_shown = obj
+
+
+def record_access(request, spec: Audited, kwargs: dict, pk=None) -> LogEntry | None:
+    """One ``ACCESS`` entry for a read; none for the object's author.
+
+    ``pk`` is the object the view said it showed, else the URL's ``pk_kwarg``.
+    """
     user = request.user
     data = {"kind": spec.kind, "view": request.resolver_match.view_name}
     if spec.file_kwarg:
         data["file"] = str(kwargs.get(spec.file_kwarg, ""))[:20]
     if spec.model:
         model = _model(spec.model)
-        pk = kwargs[spec.pk_kwarg]
+        pk = kwargs[spec.pk_kwarg] if pk is None else pk
         fields = [spec.unit, spec.author or spec.unit, *spec.label]
         row = model._base_manager.filter(pk=pk).values_list(*fields).first()
         if row is None or (spec.author and row[1] == user.pk):
@@ -231,7 +248,11 @@ def record_access(request, spec: Audited, kwargs: dict) -> LogEntry | None:
 
 
 class AccessAuditMiddleware:
-    """Records the views, downloads and exports of ``<app>/audit.py`` after a 2xx.
+    """Records the pages, downloads and exports of ``<app>/audit.py``.
+
+    A URL of ``VIEWS`` is recorded when its view said what it showed
+    (:func:`shown`), whatever the method and status short of a server error, or
+    else on a 2xx GET. A refusal (404) renders nothing and records nothing.
 
     Placed after auditlog's middleware: it also corrects the address that one
     takes from any ``X-Forwarded-For`` header, for the change entries too.
@@ -250,16 +271,131 @@ class AccessAuditMiddleware:
             context["remote_port"] = None
         response = self.get_response(request)
         match = request.resolver_match
-        if (
-            match is not None
-            and request.method == "GET"
-            and 200 <= response.status_code < 300
-            and request.user.is_authenticated
-        ):
-            spec = audited_views().get(match.view_name)
-            if spec is not None:
-                record_access(request, spec, match.kwargs)
+        if match is None or not request.user.is_authenticated:
+            return response
+        spec = audited_views().get(match.view_name)
+        if spec is None or response.status_code >= 500:
+            return response
+        obj = getattr(request, "_audit_shown", None)
+        if obj is not None:
+            record_access(request, spec, match.kwargs, pk=obj.pk)
+        elif request.method == "GET" and 200 <= response.status_code < 300:
+            record_access(request, spec, match.kwargs)
         return response
+
+
+class BulkChanges:
+    """Change entries for rows written past auditlog's signals, in one INSERT.
+
+    auditlog hears ``save()`` and ``delete()``; ``QuerySet.update()`` and
+    ``bulk_create`` write without a word. A service writing in bulk does it
+    through this block, and when the block ends without an error each row
+    changed or created gets the entry auditlog would have written (its changes,
+    the actor, the request's address and correlation id, the unit), all in one
+    INSERT::
+
+        with audit.BulkChanges(actor=user) as bulk:
+            bulk.update(meeting.invitations.filter(...), withdrawn_at=now)
+            bulk.create([Invitation(...), ...])
+    """
+
+    def __init__(self, *, actor=None):
+        self.actor = actor
+        # (model, pk) to the row before the block's first change; None if created.
+        self._before: dict[tuple[type, int], object] = {}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        if exc_type is None:
+            self._log()
+
+    def update(self, queryset, **values) -> int:
+        """``queryset.update(**values)``; the rows are locked and read first."""
+        model = queryset.model
+        rows = list(queryset.order_by().select_for_update(of=("self",)))
+        if not rows:
+            return 0
+        for row in rows:
+            self._before.setdefault((model, row.pk), row)
+        pks = [row.pk for row in rows]
+        return model._base_manager.filter(pk__in=pks).update(**values)
+
+    def create(self, objs, **kwargs) -> list:
+        """``bulk_create(objs)``; every row must come back with its key."""
+        objs = list(objs)
+        if not objs:
+            return []
+        created = type(objs[0])._base_manager.bulk_create(objs, **kwargs)
+        self.created(created)
+        return created
+
+    def created(self, objs) -> None:
+        """Rows already inserted by a ``bulk_create`` of the caller's own."""
+        for obj in objs:
+            if obj.pk is None:
+                raise ValueError("BulkChanges needs the keys of the rows created.")
+            self._before[(type(obj), obj.pk)] = None
+
+    def _log(self) -> None:
+        from auditlog.cid import get_cid
+        from auditlog.context import auditlog_disabled
+        from auditlog.diff import model_instance_diff
+        from django.conf import settings
+
+        if not self._before or auditlog_disabled.get():
+            return
+        json_changes = settings.AUDITLOG_STORE_JSON_CHANGES
+        by_model: dict[type, list[int]] = {}
+        for model, pk in self._before:
+            if auditlog.contains(model):
+                by_model.setdefault(model, []).append(pk)
+        entries = []
+        for model, pks in by_model.items():
+            content_type = ContentType.objects.get_for_model(model)
+            lookup = unit_lookups().get(model._meta.label)
+            # The rows as they are now, with what their text and unit are read from.
+            for row in model._base_manager.select_related().filter(pk__in=pks):
+                before = self._before[(model, row.pk)]
+                changes = model_instance_diff(
+                    before, row, use_json_for_changes=json_changes
+                )
+                if not changes:
+                    continue
+                entries.append(
+                    LogEntry(
+                        content_type=content_type,
+                        object_pk=str(row.pk),
+                        object_id=row.pk if isinstance(row.pk, int) else None,
+                        object_repr=str(row),
+                        action=(
+                            LogEntry.Action.CREATE
+                            if before is None
+                            else LogEntry.Action.UPDATE
+                        ),
+                        changes=changes,
+                        actor=self.actor,
+                        actor_email=getattr(self.actor, "email", None) or None,
+                        cid=get_cid(),
+                        additional_data={
+                            "unit": _unit_of(row, lookup) if lookup else None
+                        },
+                    )
+                )
+        self._before.clear()
+        # bulk_create sends no pre_save: send it, so that auditlog's request
+        # context (while one is open) gives each entry its actor and address.
+        using = router.db_for_write(LogEntry)
+        for entry in entries:
+            pre_save.send(
+                sender=LogEntry,
+                instance=entry,
+                raw=False,
+                using=using,
+                update_fields=None,
+            )
+        LogEntry.objects.bulk_create(entries)
 
 
 def _text(value) -> str:
@@ -283,7 +419,10 @@ def kind_filter(kind: str) -> Q:
         DOWNLOAD: Q(action=LogEntry.Action.ACCESS, additional_data__kind=DOWNLOAD),
         EXPORT: Q(action=LogEntry.Action.ACCESS, additional_data__kind=EXPORT),
         CREATE: Q(action=LogEntry.Action.CREATE),
-        CHANGE: Q(action=LogEntry.Action.UPDATE) & ~archived,
+        # ``~archived`` alone is unknown (NULL) where no status changed: such
+        # changes would drop out of the filter.
+        CHANGE: Q(action=LogEntry.Action.UPDATE)
+        & (~Q(changes__has_key="status") | ~archived),
         ARCHIVE: Q(action=LogEntry.Action.UPDATE) & archived,
         DELETE: Q(action=LogEntry.Action.DELETE),
     }[kind]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collaborators.models import Collaborator
+from dluan.audit import BulkChanges
 from dluan.models import User
 from dluan.services import notification_send
 from dluan.uploads import DOCUMENTS, check_upload
@@ -65,11 +66,9 @@ def _default_invitees(unit):
     return Collaborator.objects.active().in_subtree(unit)
 
 
-def _invite(meeting: Meeting, collaborators) -> None:
-    Invitation.objects.bulk_create(
-        [Invitation(meeting=meeting, collaborator=c) for c in collaborators],
-        ignore_conflicts=True,
-    )
+def _invite(bulk: BulkChanges, meeting: Meeting, collaborators) -> None:
+    # Callers hold the meeting new or locked: no other invitation can race these.
+    bulk.create([Invitation(meeting=meeting, collaborator=c) for c in collaborators])
 
 
 @transaction.atomic
@@ -110,7 +109,8 @@ def meeting_schedule(
         chair=chair,
         created_by=user,
     )
-    _invite(meeting, _default_invitees(meeting.unit))
+    with BulkChanges(actor=user) as bulk:
+        _invite(bulk, meeting, _default_invitees(meeting.unit))
     return meeting
 
 
@@ -218,7 +218,7 @@ def meeting_ensure_periodic(*, on: datetime.date | None = None) -> int:
             ).exists():
                 continue
             try:
-                with transaction.atomic():
+                with transaction.atomic(), BulkChanges() as bulk:
                     meeting = Meeting.objects.create(
                         kind=Meeting.Kind.PERIODIC,
                         period=period,
@@ -230,7 +230,7 @@ def meeting_ensure_periodic(*, on: datetime.date | None = None) -> int:
                         },
                         starts_at=_periodic_starts_at(period),
                     )
-                    _invite(meeting, _default_invitees(unit))
+                    _invite(bulk, meeting, _default_invitees(unit))
             except IntegrityError:
                 continue  # created meanwhile by another run
             created += 1
@@ -245,6 +245,8 @@ def invitations_set(
 
     Returns how many invitations went out now.
     """
+    # Locked, so that two people changing the invitees queue rather than race.
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if not meeting.is_planned:
         raise ValidationError(
             _("Invitations can change only while a meeting is planned.")
@@ -252,20 +254,27 @@ def invitations_set(
     wanted = {c.pk for c in collaborators}
     now = timezone.now()
     existing = {i.collaborator_id: i for i in meeting.invitations.all()}
-    meeting.invitations.filter(withdrawn_at__isnull=True).exclude(
-        collaborator_id__in=wanted
-    ).update(withdrawn_at=now)
-    meeting.invitations.filter(
-        withdrawn_at__isnull=False, collaborator_id__in=wanted
-    ).update(withdrawn_at=None)
-    _invite(meeting, [Collaborator(pk=pk) for pk in wanted - existing.keys()])
-    unsent = meeting.invitations.active().filter(sent_at__isnull=True)
-    recipients = _users_of(
-        Collaborator.objects.filter(
-            pk__in=unsent.values("collaborator")
-        ).select_related("user")
-    )
-    count = unsent.update(sent_at=now)
+    with BulkChanges(actor=user) as bulk:
+        bulk.update(
+            meeting.invitations.filter(withdrawn_at__isnull=True).exclude(
+                collaborator_id__in=wanted
+            ),
+            withdrawn_at=now,
+        )
+        bulk.update(
+            meeting.invitations.filter(
+                withdrawn_at__isnull=False, collaborator_id__in=wanted
+            ),
+            withdrawn_at=None,
+        )
+        _invite(bulk, meeting, [Collaborator(pk=pk) for pk in wanted - existing.keys()])
+        unsent = meeting.invitations.active().filter(sent_at__isnull=True)
+        recipients = _users_of(
+            Collaborator.objects.filter(
+                pk__in=unsent.values("collaborator")
+            ).select_related("user")
+        )
+        count = bulk.update(unsent, sent_at=now)
     notification_send(
         recipients=recipients,
         title=_("Invitation: %(title)s") % {"title": meeting.title},
@@ -556,9 +565,10 @@ def document_hand_out(
     )
     document.file.save(checked.name, checked.file, save=False)
     document.save()
-    DocumentReceipt.objects.bulk_create(
-        [DocumentReceipt(document=document, collaborator_id=pk) for pk in recipients]
-    )
+    with BulkChanges(actor=user) as bulk:
+        bulk.create(
+            DocumentReceipt(document=document, collaborator_id=pk) for pk in recipients
+        )
     notification_send(
         recipients=_users_of(
             Collaborator.objects.filter(pk__in=recipients).select_related("user")

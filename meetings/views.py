@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dluan import audit
 from dluan.access import add_errors, require_manager, require_staff
 from dluan.xlsx import XLSX_CONTENT_TYPE
 from meetings import exports, selectors, services
@@ -76,6 +77,7 @@ def meeting_create(request):
 @login_required
 def meeting_detail(request, pk):
     meeting = _meeting(request, pk)
+    audit.shown(request, meeting)
     user = request.user
     if user.is_collaborator:
         invitation = selectors.collaborator_invitation(meeting, user)
@@ -198,6 +200,7 @@ def invitation_respond(request, pk):
         else:
             messages.success(request, _("Your answer is saved."))
             return redirect(meeting)
+    audit.shown(request, meeting)
     return render(
         request,
         "meetings/meeting_detail_collaborator.html",
@@ -319,6 +322,7 @@ def meeting_attendance(request, pk):
             messages.success(request, _("Attendance is saved."))
             return redirect(meeting.get_absolute_url() + "#attendance")
     detail = selectors.meeting_detail(meeting)
+    audit.shown(request, meeting)
     return render(
         request,
         "meetings/meeting_attendance.html",
@@ -352,6 +356,7 @@ def meeting_minutes(request, pk):
         else:
             messages.success(request, _("The minutes are saved."))
             return redirect(meeting.get_absolute_url() + "#minutes")
+    audit.shown(request, meeting)
     return render(
         request, "meetings/meeting_minutes.html", {"form": form, "meeting": meeting}
     )
@@ -377,6 +382,7 @@ def action_create(request, pk):
     context["proposals"] = []
     context["item_form"] = AgendaItemForm() if meeting.is_planned else None
     context["action_form"] = form
+    audit.shown(request, meeting)
     return render(request, "meetings/meeting_detail.html", context, status=400)
 
 

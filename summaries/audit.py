@@ -12,6 +12,8 @@ _SUMMARY = {
 
 VIEWS = {
     "summaries:summary-detail": Audited(VIEW, **_SUMMARY),
+    # The narrative and the quotes picked, with their collaborators' names.
+    "summaries:summary-edit": Audited(VIEW, **_SUMMARY),
     "summaries:summary-download": Audited(DOWNLOAD, file_kwarg="kind", **_SUMMARY),
 }
 

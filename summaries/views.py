@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dluan import audit
 from dluan.access import add_errors, posted_int, require_manager, require_staff
 from summaries import selectors, services
 from summaries.forms import CompileForm, SummaryEditForm
@@ -67,6 +68,7 @@ def summary_compile(request):
 def _context(request, summary: Summary) -> dict:
     from summaries.brief import brief_document
 
+    audit.shown(request, summary)
     user = request.user
     context = {
         "summary": summary,
@@ -130,6 +132,7 @@ def summary_edit(request, pk):
         else:
             messages.success(request, _("Summary saved."))
             return redirect(summary)
+    audit.shown(request, summary)
     return render(
         request, "summaries/summary_form.html", {"summary": summary, "form": form}
     )

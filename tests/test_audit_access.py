@@ -186,3 +186,101 @@ def test_recording_is_one_insert(client_of, staff, report):
     assert writes == []
     assert len(accesses()) == 1
     assert OpinionReport.objects.get(pk=report.pk).status == report.status
+
+
+# --- Every URL that shows the object, whatever its status --------------------------
+
+
+def test_an_accept_refused_for_a_bad_version_records_the_report_it_shows(
+    client_of, staff, report
+):
+    response = client_of(staff).post(
+        reverse("reports:report-accept", args=[report.pk]), {"version": "x"}
+    )
+    assert response.status_code == 400
+    assert report.title in response.content.decode()
+    [entry] = accesses()
+    assert entry.actor == staff
+    assert entry.object_id == report.pk
+    assert entry.additional_data["kind"] == "view"
+    assert entry.additional_data["view"] == "reports:report-accept"
+    assert entry.additional_data["unit"] == report.unit_id
+
+
+def test_a_return_without_a_question_records_the_report_it_shows(
+    client_of, staff, report
+):
+    response = client_of(staff).post(
+        reverse("reports:report-return", args=[report.pk]),
+        {"version": report.version, "question": ""},
+    )
+    assert response.status_code == 400
+    [entry] = accesses()
+    assert (entry.actor, entry.object_id) == (staff, report.pk)
+    assert entry.additional_data["view"] == "reports:report-return"
+
+
+def test_a_decision_taken_meanwhile_records_the_report_shown_again(
+    client_of, staff, report
+):
+    response = client_of(staff).post(
+        reverse("reports:report-accept", args=[report.pk]),
+        {"version": report.version + 1},
+    )
+    assert response.status_code == 409
+    [entry] = accesses()
+    assert entry.object_id == report.pk
+
+
+def test_a_successful_review_records_its_change_and_no_read(client_of, staff, report):
+    response = client_of(staff).post(
+        reverse("reports:report-accept", args=[report.pk]), {"version": report.version}
+    )
+    assert response.status_code == 302
+    assert accesses() == []
+
+
+def test_a_refused_review_action_records_nothing(client_of, other_staff, report):
+    response = client_of(other_staff).post(
+        reverse("reports:report-accept", args=[report.pk]), {"version": "x"}
+    )
+    assert response.status_code == 404
+    assert accesses() == []
+
+
+def test_the_summary_edit_page_records_the_summary_it_shows(client_of, staff, town):
+    summary = Summary.objects.create(
+        unit=town,
+        period=period_for(day=timezone.localdate()),
+        status=Summary.Status.DRAFT,
+        snapshot=sample_snapshot(),
+        compiled_at=timezone.now(),
+        progress=100,
+    )
+    url = reverse("summaries:summary-edit", args=[summary.pk])
+    assert client_of(staff).get(url).status_code == 200
+    [entry] = accesses()
+    assert entry.actor == staff
+    assert entry.content_type.model_class() is Summary
+    assert entry.object_id == summary.pk
+    assert entry.additional_data["view"] == "summaries:summary-edit"
+    assert entry.additional_data["unit"] == town.pk
+
+
+def test_the_collaborator_edit_page_records_the_record_it_shows(
+    client_of, staff, collaborator
+):
+    record = Collaborator.objects.get(user=collaborator)
+    url = reverse("collaborators:collaborator-edit", args=[record.pk])
+    response = client_of(staff).get(url)
+    assert response.status_code == 200
+    assert record.phone in response.content.decode()
+    [entry] = accesses()
+    assert entry.actor == staff
+    assert entry.content_type.model_class() is Collaborator
+    assert entry.object_id == record.pk
+    assert entry.additional_data["view"] == "collaborators:collaborator-edit"
+    # A refused form shows the record again: read once more.
+    response = client_of(staff).post(url, {"full_name": ""})
+    assert response.status_code == 200
+    assert len(accesses()) == 2

@@ -57,6 +57,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from dluan.audit import BulkChanges
 from dluan.models import OrgUnit, User
 from dluan.search import fold
 from dluan.services import notification_send
@@ -707,6 +708,8 @@ def warnings_raise(
             created = list(
                 EarlyWarning.objects.filter(raised_at=now, pk__gt=last).order_by("pk")
             )
+            with BulkChanges() as bulk:
+                bulk.created(created)
             url = reverse("reports:warnings")
             for warning in created:
                 notification_send(
@@ -722,8 +725,12 @@ def warnings_raise(
 @transaction.atomic
 def warning_acknowledge(*, warning: EarlyWarning, user: User, note: str) -> bool:
     """Mark a warning as seen, with the staff member's note; False if it already was."""
-    return bool(
-        EarlyWarning.objects.filter(pk=warning.pk, acknowledged_at=None).update(
-            acknowledged_at=timezone.now(), acknowledged_by=user, note=note.strip()
+    with BulkChanges(actor=user) as bulk:
+        return bool(
+            bulk.update(
+                EarlyWarning.objects.filter(pk=warning.pk, acknowledged_at=None),
+                acknowledged_at=timezone.now(),
+                acknowledged_by=user,
+                note=note.strip(),
+            )
         )
-    )

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dluan import audit
 from dluan.access import require_manager, require_staff
 from dluan.paging import LargePaginator
 from reports import selectors, services
@@ -44,6 +45,7 @@ def report_queue(request):
 
 
 def _page_context(request, report, **bound) -> dict:
+    audit.shown(request, report)
     user = request.user
     attachments = list(report.attachments.all())
     context = {
