@@ -33,6 +33,7 @@ class TrailFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["object_type"].choices = BLANK + audit.object_types()
         self.fields["unit"].limit_to(
             OrgUnit.objects.visible_to(user),
@@ -45,8 +46,16 @@ class TrailFilterForm(forms.Form):
         if not username:
             return None
         actor = User.objects.filter(username__iexact=username).first()
-        if actor is None:
-            raise forms.ValidationError(_("No account has this username."))
+        # Only a name the reader can already see is found: someone of their
+        # subtree, or whose entries their trail holds. Anyone else answers as an
+        # unknown name does, so the filter cannot tell which accounts exist.
+        if actor is None or not (
+            User.objects.visible_to(self.user).filter(pk=actor.pk).exists()
+            or audit.trail(self.user, filters={"actor": actor}).exists()
+        ):
+            raise forms.ValidationError(
+                _("Nobody with this username appears in the trail of your units.")
+            )
         return actor
 
     def clean(self):

@@ -15,7 +15,17 @@ from reports.models import (
     ReportingRecord,
     ReportingTally,
     Topic,
+    unsent_drafts,
 )
+
+
+class HidesUnsentDrafts:
+    """A collaborator's draft is theirs: the admin does not show it either."""
+
+    report_prefix = ""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(unsent_drafts(self.report_prefix))
 
 
 @admin.register(ReportingPeriod)
@@ -74,7 +84,7 @@ class ReportEventInline(admin.TabularInline):
 
 
 @admin.register(OpinionReport)
-class OpinionReportAdmin(admin.ModelAdmin):
+class OpinionReportAdmin(HidesUnsentDrafts, admin.ModelAdmin):
     list_display = [
         "title",
         "author",
@@ -96,7 +106,8 @@ class OpinionReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(HidesUnsentDrafts, admin.ModelAdmin):
+    report_prefix = "report__"
     list_display = [
         "original_name",
         "report",
@@ -112,14 +123,16 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(OpinionStream)
-class OpinionStreamAdmin(admin.ModelAdmin):
+class OpinionStreamAdmin(HidesUnsentDrafts, admin.ModelAdmin):
+    report_prefix = "report__"
     list_display = ["summary", "report", "direction", "breadth", "is_rumour"]
     list_filter = ["direction", "is_rumour"]
     raw_id_fields = ["report"]
 
 
 @admin.register(ReportEvent)
-class ReportEventAdmin(admin.ModelAdmin):
+class ReportEventAdmin(HidesUnsentDrafts, admin.ModelAdmin):
+    report_prefix = "report__"
     list_display = ["report", "action", "actor", "created_at"]
     list_filter = ["action"]
     raw_id_fields = ["report", "actor"]

@@ -54,9 +54,26 @@ class ReportingPeriod(models.Model):
         return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
 
 
+def keeps_topics(user) -> bool:
+    """Whether ``user`` may add, rename or retire topics.
+
+    The list is the whole province's: administrators and the board staff of the
+    root unit keep it; a town's or a ward's staff read it.
+    """
+    return user.is_superuser or (
+        user.is_board_staff
+        and user.org_unit_id is not None
+        and user.org_unit.parent_id is None
+    )
+
+
 class TopicQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def changeable_by(self, user):
+        """All topics for those who keep the list, none for anyone else."""
+        return self if keeps_topics(user) else self.none()
 
 
 class Topic(models.Model):
@@ -118,7 +135,35 @@ class FocusTopic(models.Model):
         return f"{self.topic} ({self.period})"
 
 
-class OpinionReportQuerySet(ScopedQuerySet):
+def unsent_drafts(prefix: str = "") -> Q:
+    """Reports never submitted: drafts, and drafts their author archived unsent.
+
+    ``prefix`` leads from another model to its report (``"report__"``).
+    """
+    Status = OpinionReport.Status
+    return Q(**{f"{prefix}status": Status.DRAFT}) | Q(
+        **{f"{prefix}status": Status.ARCHIVED, f"{prefix}submitted_at__isnull": True}
+    )
+
+
+class DraftsStayPrivate:
+    """Scoping for a report and what hangs off it: a draft is its author's alone.
+
+    Staff, leaders and admins see a report once it has been submitted; until then
+    it is out of their scope like another town's (404) on every path that starts
+    from ``visible_to``.
+    """
+
+    report_prefix = ""
+
+    def visible_to(self, user):
+        queryset = super().visible_to(user)
+        if user is None or not user.is_authenticated or user.is_collaborator:
+            return queryset  # nothing, or the collaborator's own work
+        return queryset.exclude(unsent_drafts(self.report_prefix))
+
+
+class OpinionReportQuerySet(DraftsStayPrivate, ScopedQuerySet):
     unit_path_lookup = "unit__path"
     owner_lookup = "author__user"
 
@@ -416,9 +461,10 @@ class OpinionStream(models.Model):
         return [str(labels.get(code, code)) for code in self.channels]
 
 
-class AttachmentQuerySet(ScopedQuerySet):
+class AttachmentQuerySet(DraftsStayPrivate, ScopedQuerySet):
     unit_path_lookup = "report__unit__path"
     owner_lookup = "report__author__user"
+    report_prefix = "report__"
 
     def present(self):
         """Attachments the author has not removed: the ones a report shows."""
@@ -471,9 +517,10 @@ class Attachment(models.Model):
         return self.removed_at is not None
 
 
-class ReportEventQuerySet(ScopedQuerySet):
+class ReportEventQuerySet(DraftsStayPrivate, ScopedQuerySet):
     unit_path_lookup = "report__unit__path"
     owner_lookup = "report__author__user"
+    report_prefix = "report__"
 
 
 class ReportEvent(models.Model):

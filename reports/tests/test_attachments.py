@@ -154,7 +154,10 @@ def _download_url(attachment):
 def test_staff_see_removed_attachment_in_history_and_may_download_it(
     client_of, collaborator, staff
 ):
-    report, (attachment,) = _report_with_files(collaborator)
+    # Returned to its author, who takes the file off (a draft is theirs alone).
+    report, (attachment,) = _report_with_files(
+        collaborator, OpinionReport.Status.RETURNED
+    )
     client_of(collaborator).post(_remove_url(attachment))
     client = client_of(staff)
     page = client.get(report.get_absolute_url())

@@ -11,8 +11,9 @@ def test_topic_pages_refused_to_non_staff(client_of, collaborator, leader, name)
         assert client_of(user).get(reverse(name)).status_code == 404
 
 
-def test_staff_add_rename_retire_topic(client_of, staff):
-    client = client_of(staff)
+def test_administrator_adds_renames_retires_topic(client_of, admin_user):
+    # Who else may: reports/tests/test_topic_access.py.
+    client = client_of(admin_user)
     client.post(reverse("reports:topic-list"), {"name": "Giá điện", "parent": ""})
     topic = Topic.objects.get(name="Giá điện")
     client.post(
@@ -23,8 +24,8 @@ def test_staff_add_rename_retire_topic(client_of, staff):
     assert (topic.name, topic.is_active) == ("Giá điện, nước", False)
 
 
-def test_duplicate_topic_is_refused(client_of, staff, topic):
-    response = client_of(staff).post(
+def test_duplicate_topic_is_refused(client_of, admin_user, topic):
+    response = client_of(admin_user).post(
         reverse("reports:topic-list"), {"name": topic.name.upper(), "parent": ""}
     )
     assert response.status_code == 200

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from dluan.access import add_errors, require_manager, require_staff
 from reports import selectors, services
 from reports.forms import FocusTopicsForm, TopicForm
-from reports.models import FocusTopic, ReportingPeriod, Topic
+from reports.models import FocusTopic, ReportingPeriod, Topic, keeps_topics
 
 
 @login_required
@@ -65,7 +66,11 @@ def period_focus(request, pk):
 @login_required
 def topic_list(request):
     require_staff(request.user)
-    form = TopicForm(request.POST or None)
+    # Every unit's staff read the province's list; only its keepers change it.
+    can_change = keeps_topics(request.user)
+    if request.method == "POST" and not can_change:
+        raise Http404
+    form = TopicForm(request.POST or None) if can_change else None
     if request.method == "POST" and form.is_valid():
         try:
             services.topic_create(
@@ -84,13 +89,17 @@ def topic_list(request):
     for parent in by_parent.get(None, []):
         rows.append((parent, 0))
         rows.extend((child, 1) for child in by_parent.get(parent.pk, []))
-    return render(request, "reports/topic_list.html", {"form": form, "rows": rows})
+    return render(
+        request,
+        "reports/topic_list.html",
+        {"form": form, "rows": rows, "can_change": can_change},
+    )
 
 
 @login_required
 def topic_edit(request, pk):
     require_staff(request.user)
-    topic = get_object_or_404(Topic, pk=pk)
+    topic = get_object_or_404(Topic.objects.changeable_by(request.user), pk=pk)
     form = TopicForm(request.POST or None, instance=Topic.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -111,7 +120,7 @@ def topic_edit(request, pk):
 @require_POST
 def topic_retire(request, pk):
     require_staff(request.user)
-    topic = get_object_or_404(Topic, pk=pk)
+    topic = get_object_or_404(Topic.objects.changeable_by(request.user), pk=pk)
     services.topic_set_active(topic=topic, active=not topic.is_active)
     messages.success(
         request, _("Topic back in use.") if topic.is_active else _("Topic retired.")
