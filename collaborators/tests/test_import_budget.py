@@ -29,6 +29,8 @@ from collaborators.models import Collaborator, ImportDraft
 from collaborators.services import import_drafts_purge
 from collaborators.spreadsheets import COLUMNS
 
+pytestmark = pytest.mark.django_db(transaction=True)
+
 UPLOAD = reverse("collaborators:import-upload")
 MEMORY_HEADROOM = 400 * 1024 * 1024  # bytes the child may add to what it has
 TIME_BUDGET = 20  # seconds of wall clock, on a busy shared machine
@@ -138,9 +140,11 @@ def upload_in_a_held_process(client, name: str, data: bytes) -> dict:
     """Post the workbook to the upload view in a forked child whose address space
     may grow by MEMORY_HEADROOM and which is killed past TIME_BUDGET seconds.
 
-    The child shares the test's database connection (the parent waits), so what
-    it saves is seen here. Returns the outcome: the status, the form's errors, or
-    the exception that ended the child.
+    The tests here commit (``transaction=True``): the child may get the parent's
+    database connection or, when the parent's connection lives in a context the
+    fork does not carry (after a Playwright test in the same process), a new one,
+    which sees only committed rows. Returns the outcome: the status, the form's
+    errors, or the exception that ended the child.
     """
     read_end, write_end = os.pipe()
     pid = os.fork()
