@@ -162,6 +162,14 @@ class Collaborator(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
+        self.prepare_to_save()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("collaborators:collaborator-detail", args=[self.pk])
+
+    def prepare_to_save(self):
+        """What ``save`` stores besides the fields as set; a bulk insert calls it."""
         self.normalise()
         self.search_text = fold_parts(
             self.full_name,
@@ -171,10 +179,6 @@ class Collaborator(models.Model):
             self.position,
             self.decision_number,
         )
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("collaborators:collaborator-detail", args=[self.pk])
 
     def normalise(self):
         """Store text NFC and phones and e-mails in the form uniqueness compares."""

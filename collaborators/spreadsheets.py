@@ -78,6 +78,7 @@ YES = {
 }
 NO = {"", "no", "n", "0", "false", "khong", "-"}
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 # Excel's day numbers for 1900–2100: a date cell whose format was lost.
 EXCEL_SERIALS = range(1, 73051)
 
@@ -305,6 +306,9 @@ class Sheet:
     header_row: int
     headings: list[str]
     rows: list[list] = field(default_factory=list)  # [row number, [values]]
+    _body: list[list] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def proposal(self, remembered: dict | None = None) -> list[str]:
         """A field (or "") for each column: remembered first, then matched by name.
@@ -362,18 +366,36 @@ class Sheet:
 
         The table ends where the signature block or the place-and-date line
         starts; a row of column numbers under the header and totals rows are
-        skipped.
+        skipped. Worked out once per sheet: each step of the import reads it.
         """
+        if self._body is None:
+            self._body = self._find_body()
+        return self._body
+
+    def _find_body(self) -> list[list]:
         serial = self.serial_column()
+        # The same names, units and dates recur down a roster: each text is
+        # folded once.
+        folded: dict[str, str] = {}
+
+        def key(value) -> str:
+            text = _text(value)
+            if text not in folded:
+                folded[text] = _NOT_WORD.sub(" ", fold(text)).strip()
+            return folded[text]
+
         result = []
         for position, (number, values) in enumerate(self.rows):
             has_serial = (
                 serial is not None
                 and _text(values[serial] if serial < len(values) else None).isdecimal()
             )
+            if has_serial and position:
+                # Numbered: a collaborator, whatever the other cells say.
+                result.append([number, values])
+                continue
             # Brackets kept: "(1)" numbers a column, "(Ký, ghi rõ họ tên)" signs.
-            texts = [_NOT_WORD.sub(" ", fold(_text(v))).strip() for v in values]
-            filled = [text for text in texts if text]
+            filled = [text for text in map(key, values) if text]
             if not has_serial and any(_SIGNATURE.fullmatch(t) for t in filled):
                 break
             if position == 0 and filled and all(t.isdecimal() for t in filled):
@@ -515,6 +537,13 @@ def _parse_date(value) -> datetime.date | None:
             return from_excel(int(value)).date()
         return None
     text = _text(value).split(" ")[0]
+    if match := _DAY_MONTH_YEAR.fullmatch(text):
+        # The common dd/mm/yyyy without strptime's cost: thousands a roster.
+        day, month, year = map(int, match.groups())
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            pass  # not a day of the calendar: as strptime finds
     for fmt in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(text, fmt).date()

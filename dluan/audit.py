@@ -290,8 +290,9 @@ class BulkChanges:
     auditlog hears ``save()`` and ``delete()``; ``QuerySet.update()`` and
     ``bulk_create`` write without a word. A service writing in bulk does it
     through this block, and when the block ends without an error each row
-    changed or created gets the entry auditlog would have written (its changes,
-    the actor, the request's address and correlation id, the unit), all in one
+    changed or created, and each many-to-many addition it is told of
+    (``added``), gets the entry auditlog would have written (its changes, the
+    actor, the request's address and correlation id, the unit), all in one
     INSERT::
 
         with audit.BulkChanges(actor=user) as bulk:
@@ -303,6 +304,8 @@ class BulkChanges:
         self.actor = actor
         # (model, pk) to the row before the block's first change; None if created.
         self._before: dict[tuple[type, int], object] = {}
+        # (object, many-to-many field, related objects added) from ``added``.
+        self._added: list[tuple[object, str, list]] = []
 
     def __enter__(self):
         return self
@@ -338,13 +341,22 @@ class BulkChanges:
                 raise ValueError("BulkChanges needs the keys of the rows created.")
             self._before[(type(obj), obj.pk)] = None
 
+    def added(self, obj, field_name: str, related) -> None:
+        """Rows of ``obj``'s many-to-many ``field_name`` inserted by the caller's own
+        ``bulk_create`` of the through model: the entry auditlog's ``m2m_changed``
+        receiver writes for an ``add``, the related objects named in the order given.
+        """
+        if obj.pk is None:
+            raise ValueError("BulkChanges needs the keys of the rows created.")
+        self._added.append((obj, field_name, list(related)))
+
     def _log(self) -> None:
         from auditlog.cid import get_cid
         from auditlog.context import auditlog_disabled
         from auditlog.diff import model_instance_diff
         from django.conf import settings
 
-        if not self._before or auditlog_disabled.get():
+        if (not self._before and not self._added) or auditlog_disabled.get():
             return
         json_changes = settings.AUDITLOG_STORE_JSON_CHANGES
         by_model: dict[type, list[int]] = {}
@@ -384,6 +396,35 @@ class BulkChanges:
                     )
                 )
         self._before.clear()
+        for obj, field_name, related in self._added:
+            model = type(obj)
+            # Only what auditlog itself logs: the fields registered as m2m_fields.
+            if not related or field_name not in auditlog._registry.get(model, {}).get(
+                "m2m_fields", ()
+            ):
+                continue
+            lookup = unit_lookups().get(model._meta.label)
+            entries.append(
+                LogEntry(
+                    content_type=ContentType.objects.get_for_model(model),
+                    object_pk=str(obj.pk),
+                    object_id=obj.pk if isinstance(obj.pk, int) else None,
+                    object_repr=str(obj),
+                    action=LogEntry.Action.UPDATE,
+                    changes={
+                        field_name: {
+                            "type": "m2m",
+                            "operation": "add",
+                            "objects": [str(item) for item in related],
+                        }
+                    },
+                    actor=self.actor,
+                    actor_email=getattr(self.actor, "email", None) or None,
+                    cid=get_cid(),
+                    additional_data={"unit": _unit_of(obj, lookup) if lookup else None},
+                )
+            )
+        self._added.clear()
         # bulk_create sends no pre_save: send it, so that auditlog's request
         # context (while one is open) gives each entry its actor and address.
         using = router.db_for_write(LogEntry)
