@@ -5,7 +5,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -23,8 +22,12 @@ from reports.models import (
     Topic,
 )
 from reports.selectors import coverage_areas, discipline_periods, topic_choices
-from reports.services.filing import check_attachment_count
-from reports.services.periods import check_not_too_old
+from reports.services.filing import (
+    REQUIRED_TO_SUBMIT,
+    STREAM_REQUIRED_TO_SUBMIT,
+    check_attachment_count,
+)
+from reports.services.periods import check_not_future, check_report_day
 
 DATE = DateInput()
 BLANK = [("", "—")]
@@ -46,12 +49,6 @@ def _topic_field(**kwargs):
     # Parents before children; the queryset still validates the submitted ids.
     field.choices = [(t.pk, field.label_from_instance(t)) for t in topic_choices()]
     return field
-
-
-def _not_future(day):
-    if day and day > timezone.localdate():
-        raise ValidationError(_("The date cannot be in the future."))
-    return day
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -100,7 +97,11 @@ def attachment_limits_text() -> str:
 
 
 class ReportForm(forms.ModelForm):
-    """The report itself; ``draft=True`` relaxes what a submission requires."""
+    """The report itself; ``draft=True`` relaxes what a submission requires.
+
+    What that is, the filing service says (``REQUIRED_TO_SUBMIT``): the form
+    only makes those fields required, so each message stands by its field.
+    """
 
     topics = forms.ModelMultipleChoiceField(queryset=Topic.objects.none())
     attachments = AttachmentsField(label=_("Photos and documents"), required=False)
@@ -141,8 +142,8 @@ class ReportForm(forms.ModelForm):
             self.instance.attachments.present().count() if self.instance.pk else 0
         )
         self.fields["attachments"].help_text = attachment_limits_text()
-        self.fields["area"].required = not draft
-        self.fields["title"].required = not draft
+        for name in REQUIRED_TO_SUBMIT:
+            self.fields[name].required = not draft
         self.fields["proposals"].help_text = _(
             "What the people or you propose to the authorities (kiến nghị, đề xuất)."
         )
@@ -150,13 +151,13 @@ class ReportForm(forms.ModelForm):
             del self.fields["answer"]
 
     def clean_occurred_on(self):
-        day = _not_future(self.cleaned_data.get("occurred_on"))
-        check_not_too_old(day)
+        day = self.cleaned_data.get("occurred_on")
+        check_report_day(day)
         return day
 
 
 class StreamForm(forms.Form):
-    """One opinion stream; ``strict`` when submitting."""
+    """One opinion stream; ``strict`` when submitting (``STREAM_REQUIRED_TO_SUBMIT``)."""
 
     summary = forms.CharField(
         label=_("What people say"), widget=forms.Textarea(attrs={"rows": 3})
@@ -197,7 +198,7 @@ class StreamForm(forms.Form):
         super().__init__(*args, **kwargs)
         limit_length(self, "summary")
         if not strict:
-            for name in ("summary", "direction", "breadth", "intensity"):
+            for name in (*STREAM_REQUIRED_TO_SUBMIT, "intensity"):
                 self.fields[name].required = False
 
     def clean(self):
@@ -417,7 +418,9 @@ class FollowUpResponseForm(forms.ModelForm):
         self.fields["responded_on"].required = True
 
     def clean_responded_on(self):
-        return _not_future(self.cleaned_data.get("responded_on"))
+        day = self.cleaned_data.get("responded_on")
+        check_not_future(day)
+        return day
 
 
 class DirectionForm(forms.Form):

@@ -6,6 +6,7 @@ from .filing import (
     BalancePromptRequired,
     attachment_remove,
     attachments_add,
+    report_file,
     report_save_draft,
     report_submit,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "reminders_send",
     "report_accept",
     "report_archive",
+    "report_file",
     "report_link_issue",
     "report_mark_rumour",
     "report_rate",

@@ -59,14 +59,16 @@ def record_event(
     actor: User,
     action: str,
     from_status: str = "",
+    to_status: str = "",
     note: str = "",
 ) -> ReportEvent:
+    """One step in the report's history; ``to_status`` defaults to its status now."""
     return ReportEvent.objects.create(
         report=report,
         actor=actor,
         action=action,
         from_status=from_status,
-        to_status=report.status,
+        to_status=to_status or report.status,
         note=note,
     )
 

@@ -15,10 +15,11 @@ from dluan.models import User
 from dluan.services import notification_send
 from dluan.uploads import CheckedFile
 from reports.models import Attachment, OpinionReport, OpinionStream, ReportEvent
+from reports.selectors.filing import coverage_areas
 
 from .base import lock_report, record_event, users_over
 from .discipline import discipline_compute
-from .periods import check_not_too_old, period_for
+from .periods import check_report_day, period_for
 
 REPORT_FIELDS = (
     "kind",
@@ -54,30 +55,45 @@ class BalancePromptRequired(ValidationError):
         )
 
 
+# What a submission needs of the report, and what to say when it is missing. The
+# report form makes these fields required when submitting, so a collaborator
+# reads the message by the field; other callers read these.
+REQUIRED_TO_SUBMIT = {
+    "title": _("Give the report a title."),
+    "area": _("Choose the area the report is about."),
+}
+STREAM_REQUIRED_TO_SUBMIT = ("summary", "direction", "breadth")
+
+
+def _check_editable(report: OpinionReport, *, user: User, author=None) -> None:
+    """Only the author changes a report, and only while it is a draft or returned."""
+    if report.author.user_id != user.pk or (
+        author is not None and report.author_id != author.pk
+    ):
+        raise ValidationError(_("This is not your report."), code="owner")
+    if not report.is_editable_by_author:
+        raise ValidationError(
+            _("This report has been submitted and can no longer be changed."),
+            code="locked",
+        )
+
+
 def _check_area(author: Collaborator, area) -> None:
-    if area is None:
-        return
-    paths = [unit.path for unit in author.coverage_areas.all()]
-    if not any(area.path.startswith(path) for path in paths):
+    if area is not None and not coverage_areas(author).filter(pk=area.pk).exists():
         raise ValidationError(
             {"area": _("Choose an area within your coverage areas.")}, code="area"
         )
 
 
 def _check_date(day) -> None:
-    if day is not None and day > timezone.localdate():
-        raise ValidationError(
-            {"occurred_on": _("The date cannot be in the future.")}, code="future"
-        )
     try:
-        check_not_too_old(day)
+        check_report_day(day)
     except ValidationError as error:
         raise ValidationError({"occurred_on": error}) from None
 
 
-def _save_streams(report: OpinionReport, streams: list[dict]) -> list[OpinionStream]:
-    # A draft's streams are rewritten as a whole: the form always sends all of them.
-    report.streams.all().delete()
+def _stream_rows(report: OpinionReport, streams: list[dict]) -> list[OpinionStream]:
+    """The streams as sent, not yet saved: the form always sends all of them."""
     rows = []
     for position, data in enumerate(streams):
         values = {key: data[key] for key in STREAM_FIELDS if key in data}
@@ -88,8 +104,6 @@ def _save_streams(report: OpinionReport, streams: list[dict]) -> list[OpinionStr
         values["social_groups"] = list(values.get("social_groups") or [])
         values["channels"] = list(values.get("channels") or [])
         rows.append(OpinionStream(report=report, position=position, **values))
-    for row in rows:
-        row.save()
     return rows
 
 
@@ -140,13 +154,7 @@ def attachments_add(
 def attachment_remove(*, attachment: Attachment, user: User) -> Attachment:
     """The author takes a file off their draft or returned report; the file is kept."""
     report = lock_report(attachment.report, None)
-    if report.author.user_id != user.pk:
-        raise ValidationError(_("This is not your report."), code="owner")
-    if not report.is_editable_by_author:
-        raise ValidationError(
-            _("This report has been submitted and can no longer be changed."),
-            code="locked",
-        )
+    _check_editable(report, user=user)
     attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
     if attachment.is_removed:
         return attachment
@@ -165,7 +173,6 @@ def attachment_remove(*, attachment: Attachment, user: User) -> Attachment:
     return attachment
 
 
-@transaction.atomic
 def report_save_draft(
     *,
     author: Collaborator,
@@ -181,64 +188,17 @@ def report_save_draft(
     Only the keys present in ``data`` change, so an autosave with some invalid
     fields still keeps the valid ones.
     """
-    creating = report is None
-    if creating:
-        report = OpinionReport(author=author, unit=author.unit)
-    else:
-        report = lock_report(report, None)
-        if report.author_id != author.pk:
-            raise ValidationError(_("This is not your report."), code="owner")
-        if not report.is_editable_by_author:
-            raise ValidationError(
-                _("This report has been submitted and can no longer be changed."),
-                code="locked",
-            )
-    values = {key: data[key] for key in REPORT_FIELDS if key in data}
-    if "area" in values:
-        _check_area(author, values["area"])
-    if "occurred_on" in values:
-        _check_date(values["occurred_on"])
-    for key, value in values.items():
-        if key in {"title", "description", "proposals"}:
-            value = (value or "").strip() if key == "title" else value or ""
-        setattr(report, key, value)
-    report.period = period_for(day=report.occurred_on or timezone.localdate())
-    if not creating:
-        report.version += 1
-    report.save()
-    if topics is not None:
-        report.topics.set(topics)
-    saved_streams = (
-        _save_streams(report, streams)
-        if streams is not None
-        else list(report.streams.all())
+    return report_file(
+        author=author,
+        user=user,
+        report=report,
+        data=data,
+        topics=topics,
+        streams=streams,
+        files=files,
     )
-    attachments_add(report=report, user=user, files=files)
-    report.refresh_search_text(saved_streams)
-    OpinionReport.objects.filter(pk=report.pk).update(search_text=report.search_text)
-    if creating:
-        record_event(report=report, actor=user, action=ReportEvent.Action.CREATED)
-    return report
 
 
-def _check_complete(report: OpinionReport, streams: list[OpinionStream]) -> None:
-    errors = {}
-    if not report.title.strip():
-        errors["title"] = _("Give the report a title.")
-    if report.area_id is None:
-        errors["area"] = _("Choose the area the report is about.")
-    if not streams:
-        errors["__all__"] = _("Add at least one opinion stream: what people say.")
-    elif any(not s.summary or not s.direction or not s.breadth for s in streams):
-        errors["__all__"] = _(
-            "Every opinion stream needs what people say, its direction and its breadth."
-        )
-    if errors:
-        raise ValidationError(errors, code="incomplete")
-    _check_date(report.occurred_on)
-
-
-@transaction.atomic
 def report_submit(
     *,
     report: OpinionReport,
@@ -246,37 +206,138 @@ def report_submit(
     answer: str = "",
     confirm_balance: bool = False,
 ) -> OpinionReport:
-    """Send a draft, or a returned report with the answer, to the board."""
-    report = lock_report(report, None)
-    if report.author.user_id != user.pk:
-        raise ValidationError(_("This is not your report."), code="owner")
-    if not report.is_editable_by_author:
-        raise ValidationError(
-            _("This report has been submitted and can no longer be changed."),
-            code="locked",
+    """Send a draft, or a returned report with the answer, to the board, as it is."""
+    return report_file(
+        user=user,
+        report=report,
+        data={},
+        submit=True,
+        answer=answer,
+        confirm_balance=confirm_balance,
+    )
+
+
+def report_file(
+    *,
+    user: User,
+    author: Collaborator | None = None,
+    report: OpinionReport | None = None,
+    data: dict,
+    topics=None,
+    streams: list[dict] | None = None,
+    files: Iterable[CheckedFile] = (),
+    submit: bool = False,
+    answer: str = "",
+    confirm_balance: bool = False,
+) -> OpinionReport:
+    """Save what the collaborator wrote and, with ``submit``, send it to the board.
+
+    One transaction: the report is locked, its period derived and its version
+    raised once. Only the keys present in ``data`` change (``topics``,
+    ``streams``: when given); ``author`` is needed to create a report. A
+    submission the report is not ready for (no stream, one-sided, no answer)
+    still keeps what was written as a draft, then raises; the error's ``report``
+    is that draft.
+    """
+    with transaction.atomic():
+        creating = report is None
+        if creating:
+            report = OpinionReport(author=author, unit=author.unit)
+        else:
+            report = lock_report(report, None)
+            _check_editable(report, user=user, author=author)
+        values = {key: data[key] for key in REPORT_FIELDS if key in data}
+        if "area" in values:
+            _check_area(report.author, values["area"])
+        if "occurred_on" in values:
+            _check_date(values["occurred_on"])
+        for key, value in values.items():
+            if key in {"title", "description", "proposals"}:
+                value = (value or "").strip() if key == "title" else value or ""
+            setattr(report, key, value)
+        if streams is not None:
+            rows = _stream_rows(report, streams)
+        else:
+            rows = [] if creating else list(report.streams.all())
+        from_status = report.status
+        refusal, first = None, report.submitted_at is None
+        if submit:
+            try:
+                _make_submitted(report, rows, answer=answer, confirm=confirm_balance)
+            except ValidationError as error:
+                written = values or topics is not None or streams is not None or files
+                if not (creating or written):
+                    raise  # nothing was written: nothing to keep
+                refusal = error
+        now = timezone.now()
+        report.period = period_for(day=report.occurred_on or timezone.localdate(now))
+        if not creating:
+            report.version += 1
+        report.refresh_search_text(rows)
+        report.save()
+        if topics is not None:
+            report.topics.set(topics)
+        if streams is not None:
+            # A draft's streams are rewritten as a whole.
+            report.streams.all().delete()
+            for row in rows:
+                row.save()
+        attachments_add(report=report, user=user, files=files)
+        if creating:
+            record_event(
+                report=report,
+                actor=user,
+                action=ReportEvent.Action.CREATED,
+                to_status=OpinionReport.Status.DRAFT,
+            )
+        if submit and refusal is None:
+            _submitted(
+                report, user=user, from_status=from_status, answer=answer, first=first
+            )
+    if refusal is not None:
+        refusal.report = report
+        raise refusal
+    return report
+
+
+def _make_submitted(
+    report: OpinionReport, streams: list[OpinionStream], *, answer: str, confirm: bool
+) -> None:
+    """Check that ``report`` may be sent as it stands, and mark it sent."""
+    errors = {
+        field: message
+        for field, message in REQUIRED_TO_SUBMIT.items()
+        if not report.serializable_value(field)
+    }
+    if not streams:
+        errors["__all__"] = _("Add at least one opinion stream: what people say.")
+    elif any(
+        not getattr(s, field) for s in streams for field in STREAM_REQUIRED_TO_SUBMIT
+    ):
+        errors["__all__"] = _(
+            "Every opinion stream needs what people say, its direction and its breadth."
         )
-    streams = list(report.streams.all())
-    _check_complete(report, streams)
-    returned = report.status == OpinionReport.Status.RETURNED
-    answer = (answer or "").strip()
-    if returned and not answer:
+    if errors:
+        raise ValidationError(errors, code="incomplete")
+    _check_date(report.occurred_on)
+    if report.status == OpinionReport.Status.RETURNED and not (answer or "").strip():
         raise ValidationError(
             {"answer": _("Answer the board's question before resubmitting.")},
             code="answer",
         )
     one_sided = report.is_one_sided(streams)
-    if one_sided and not (confirm_balance or report.balance_confirmed):
+    if one_sided and not (confirm or report.balance_confirmed):
         raise BalancePromptRequired()
-    from_status = report.status
     report.balance_confirmed = one_sided
     report.status = OpinionReport.Status.SUBMITTED
-    now = timezone.now()
-    first_submission = report.submitted_at is None
-    report.submitted_at = report.submitted_at or now
-    report.period = period_for(day=report.occurred_on or timezone.localdate(now))
-    report.version += 1
-    report.refresh_search_text(streams)
-    report.save()
+    report.submitted_at = report.submitted_at or timezone.now()
+
+
+def _submitted(
+    report: OpinionReport, *, user: User, from_status: str, answer: str, first: bool
+) -> None:
+    """What follows a submission: its event, the urgent notice, the discipline."""
+    returned = from_status == OpinionReport.Status.RETURNED
     record_event(
         report=report,
         actor=user,
@@ -284,13 +345,12 @@ def report_submit(
         if returned
         else ReportEvent.Action.SUBMITTED,
         from_status=from_status,
-        note=answer,
+        note=(answer or "").strip(),
     )
-    if report.is_urgent and first_submission:
+    if report.is_urgent and first:
         _notify_urgent(report)
     if report.kind == OpinionReport.Kind.PERIODIC and report.period_id:
         discipline_compute(period=report.period, collaborator_ids=[report.author_id])
-    return report
 
 
 def _notify_urgent(report: OpinionReport) -> None:

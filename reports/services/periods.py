@@ -25,6 +25,18 @@ def earliest_report_day(today: datetime.date | None = None) -> datetime.date:
     return datetime.date(today.year - YEARS_BACK, 1, 1)
 
 
+def check_not_future(day: datetime.date | None) -> None:
+    """Refuse a date after today: what a report or an answer tells of has happened."""
+    if day is not None and day > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."), code="future")
+
+
+def check_report_day(day: datetime.date | None) -> None:
+    """Refuse a report date in the future or before the earliest one allowed."""
+    check_not_future(day)
+    check_not_too_old(day)
+
+
 def check_not_too_old(day: datetime.date | None) -> None:
     """Refuse a report date before the earliest one allowed."""
     earliest = earliest_report_day()

@@ -1,13 +1,13 @@
 """Reporting discipline: expected, on time, late and missing reports by unit."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 
 from dluan.access import require_manager
+from dluan.downloads import XLSX, download
 from dluan.models import OrgUnit
-from dluan.xlsx import XLSX_CONTENT_TYPE, build_workbook
-from reports import selectors
+from reports import exports, selectors
 from reports.forms import DisciplineFilterForm
 from reports.models import ReportingPeriod
 
@@ -62,10 +62,9 @@ def discipline(request):
 def discipline_export(request):
     _form, unit, period = _selection(request)
     table = selectors.discipline_table(request.user, unit, period)
-    response = HttpResponse(
-        build_workbook(selectors.discipline_sheets(table)),
-        content_type=XLSX_CONTENT_TYPE,
+    return download(
+        request,
+        exports.discipline_xlsx(table),
+        filename=exports.discipline_filename(unit, period),
+        content_type=XLSX,
     )
-    name = f"discipline-{unit.pk}-{period.start:%Y-%m}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dluan.access import add_errors, posted_int, require_collaborator
+from dluan.downloads import download
 from reports import selectors, services
 from reports.forms import ReportForm, StreamFormSet, stream_data, stream_initial
 from reports.models import Attachment, OpinionReport
@@ -89,31 +90,30 @@ def _report_form(request, report):
             request.POST, prefix="streams", form_kwargs={"strict": not draft}
         )
         if form.is_valid() and formset.is_valid():
-            streams = stream_data(formset)
             try:
-                report = services.report_save_draft(
+                report = services.report_file(
                     author=collaborator,
                     user=request.user,
                     report=report,
                     data=_draft_data(form),
                     topics=form.cleaned_data["topics"],
-                    streams=streams,
+                    streams=stream_data(formset),
                     files=form.cleaned_data.get("attachments") or [],
-                )
-                if draft:
-                    messages.success(request, _("Draft saved."))
-                    return redirect("reports:report-edit", pk=report.pk)
-                services.report_submit(
-                    report=report,
-                    user=request.user,
+                    submit=not draft,
                     answer=form.cleaned_data.get("answer", ""),
                     confirm_balance=action == "submit_confirmed",
                 )
-            except services.BalancePromptRequired:
-                balance_prompt = True
             except ValidationError as error:
-                add_errors(form, error)
+                # A refused submission keeps what was written as a draft.
+                report = getattr(error, "report", report)
+                if isinstance(error, services.BalancePromptRequired):
+                    balance_prompt = True
+                else:
+                    add_errors(form, error)
             else:
+                if draft:
+                    messages.success(request, _("Draft saved."))
+                    return redirect("reports:report-edit", pk=report.pk)
                 messages.success(request, _("Report submitted to the board."))
                 return redirect("reports:report-detail", pk=report.pk)
             if report is not None:
@@ -126,11 +126,7 @@ def _report_form(request, report):
         )
     question = None
     if report is not None and report.status == OpinionReport.Status.RETURNED:
-        question = (
-            report.events.filter(action="returned")
-            .order_by("-created_at", "-pk")
-            .first()
-        )
+        question = selectors.last_question(report)
     return render(
         request,
         "reports/report_form.html",
@@ -246,14 +242,21 @@ def attachment_remove(request, pk):
 
 @login_required
 def attachment_download(request, pk):
+    """The file as uploaded, to a GET: ``shows`` records a read whatever the method.
+
+    Out of scope is 404 before the method is looked at, as everywhere.
+    """
     queryset = Attachment.objects.visible_to(request.user)
     if not request.user.is_manager:
         # A removed file stays on record for the board, not for collaborators.
         queryset = queryset.present()
     attachment = get_object_or_404(queryset, pk=pk)
-    return FileResponse(
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return download(
+        request,
         attachment.file.open("rb"),
-        as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
+        shows=attachment,
     )
