@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))  # run as a script: the project imports
 
 
 def export(unit, period, output: Path) -> tuple[int, float]:
-    from summaries.formats.xlsx import write_summary_workbook
     from summaries.models import Summary
+    from summaries.renderers.xlsx import write_summary_workbook
 
     summary = Summary(unit=unit, period=period, include_names=False)
     started, cpu = time.perf_counter(), time.process_time()
@@ -39,7 +39,7 @@ def floor(unit, period, output: Path) -> tuple[int, float]:
     from openpyxl import Workbook
 
     from dluan.xlsx import safe_cell
-    from summaries.formats.xlsx import ReportRows
+    from summaries.renderers.xlsx import ReportRows
 
     with translation.override("vi"):
         rows = ReportRows(unit=unit, period_id=period.pk, include_names=False)

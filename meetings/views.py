@@ -4,14 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dluan import audit
+from dluan import audit, downloads
 from dluan.access import add_errors, require_manager, require_staff
-from dluan.xlsx import XLSX_CONTENT_TYPE
 from meetings import exports, selectors, services
 from meetings.forms import (
     ActionForm,
@@ -407,26 +406,24 @@ def action_follow_up(request, pk, action_pk):
 def meeting_minutes_pdf(request, pk):
     require_manager(request.user)
     meeting = _meeting(request, pk)
-    response = HttpResponse(
-        exports.minutes_pdf(meeting), content_type="application/pdf"
+    return downloads.download(
+        request,
+        exports.minutes_pdf(meeting),
+        filename=exports.minutes_filename(meeting),
+        content_type=downloads.PDF,
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{exports.minutes_filename(meeting)}"'
-    )
-    return response
 
 
 @login_required
 def meeting_attendance_xlsx(request, pk):
     require_manager(request.user)
     meeting = _meeting(request, pk)
-    response = HttpResponse(
-        exports.attendance_xlsx(meeting), content_type=XLSX_CONTENT_TYPE
+    return downloads.download(
+        request,
+        exports.attendance_xlsx(meeting),
+        filename=exports.attendance_filename(meeting),
+        content_type=downloads.XLSX,
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{exports.attendance_filename(meeting)}"'
-    )
-    return response
 
 
 # --- Reference documents ---------------------------------------------------------------
@@ -521,9 +518,9 @@ def document_detail(request, pk):
 @login_required
 def document_download(request, pk):
     document = _document(request, pk)
-    return FileResponse(
+    return downloads.download(
+        request,
         document.file.open("rb"),
-        as_attachment=True,
         filename=document.original_name,
         content_type=document.content_type,
     )

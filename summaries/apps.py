@@ -9,6 +9,7 @@ class SummariesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        import summaries.tasks  # noqa: F401 (registered: services queue them by name)
         from summaries import models
 
         # The snapshot is written once by the worker; progress changes every step.

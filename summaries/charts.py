@@ -8,11 +8,11 @@ file, a screen reader) loses nothing.
 
 from xml.sax.saxutils import escape
 
-from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from reports.models import OpinionStream
+from summaries.renderers.values import number
 
 WIDTH = 600
 LABEL_WIDTH = 210
@@ -41,14 +41,6 @@ def _fit(label: str, width: float, font_size: float = FONT_SIZE) -> str:
     """The label shortened with an ellipsis to fit about ``width`` units."""
     room = max(int(width / (font_size * 0.56)), 4)
     return label if len(label) <= room else label[: room - 1].rstrip() + "…"
-
-
-def _number(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return number_format(value, 1)
-    return number_format(value)
 
 
 def _svg(title: str, height: int, body: list[str]) -> SafeString:
@@ -93,7 +85,7 @@ def horizontal_bars(
                 f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" '
                 f'height="{BAR_HEIGHT}" fill="{colour}"/>'
             )
-        shown = _number(value) + (suffix if value is not None else "")
+        shown = number(value) + (suffix if value is not None else "")
         body.append(
             f'<text x="{LABEL_WIDTH + length + 4}" y="{y + BAR_HEIGHT - 3}" '
             f'font-size="{FONT_SIZE}" fill="#000000">{_text(shown)}</text>'
@@ -145,13 +137,13 @@ def stacked_bars(
                 body.append(
                     f'<text x="{round(x + length / 2, 1)}" y="{y + BAR_HEIGHT - 3}" '
                     f'font-size="10" text-anchor="middle" fill="#ffffff">'
-                    f"{_text(_number(value))}</text>"
+                    f"{_text(number(value))}</text>"
                 )
             x += length
         body.append(
             f'<text x="{round(x + 4, 1)}" y="{y + BAR_HEIGHT - 3}" '
             f'font-size="{FONT_SIZE}" fill="#000000">'
-            f"{_text(_number(sum(values)))}</text>"
+            f"{_text(number(sum(values)))}</text>"
         )
     height = top + len(rows) * ROW_HEIGHT + 4
     return _svg(title, height, body)

@@ -13,10 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dluan.models import OrgUnit, User
-from dluan.queue import enqueue_on_commit
 from dluan.services import notification_send
 from reports.models import ReportingPeriod
+from summaries import jobs
+from summaries.brief import official_brief
 from summaries.models import Summary, SummaryRead
+from summaries.renderers.pdf import render_brief_pdf
+from summaries.renderers.word import render_brief_docx
+from summaries.renderers.xlsx import write_summary_workbook
 from summaries.snapshot import build_snapshot
 
 logger = logging.getLogger(__name__)
@@ -40,20 +44,6 @@ EDITABLE = CARRIED_OVER
 # Progress of a compilation: the figures, then the workbook, then the brief.
 FIGURES_UNTIL = 40
 WORKBOOK_UNTIL = 85
-
-
-def _enqueue_compile(summary_id: int) -> None:
-    from summaries import tasks
-
-    # A broker that is down keeps the job for the sweep (dluan.queue): the version
-    # waits as queued, and is shown as stalled with a retry if it never runs.
-    enqueue_on_commit(tasks.summary_compile, summary_id)
-
-
-def _enqueue_render(summary_id: int) -> None:
-    from summaries import tasks
-
-    enqueue_on_commit(tasks.summary_render, summary_id)
 
 
 def units_with_staff():
@@ -105,7 +95,7 @@ def summary_request(
         summary.recipients = "\n".join(default_recipients(unit))
     summary.save()
     if enqueue:
-        _enqueue_compile(summary.pk)
+        jobs.compile_on_commit(summary.pk)
     return summary
 
 
@@ -137,7 +127,7 @@ def summary_retry(
         summary.requested_by = user
     summary.save()
     if enqueue:
-        _enqueue_compile(summary.pk)
+        jobs.compile_on_commit(summary.pk)
     return summary
 
 
@@ -233,8 +223,6 @@ def _file_name(summary: Summary, extension: str) -> str:
 
 
 def _write_workbook(summary: Summary, report) -> File:
-    from summaries.formats.xlsx import write_summary_workbook
-
     span = WORKBOOK_UNTIL - FIGURES_UNTIL
     handle = NamedTemporaryFile(suffix=".xlsx")
 
@@ -249,10 +237,9 @@ def _write_workbook(summary: Summary, report) -> File:
 
 
 def _render_brief(summary: Summary) -> tuple[bytes, bytes]:
-    from summaries.formats.pdf import render_summary_pdf
-    from summaries.formats.word import render_summary_docx
-
-    return render_summary_pdf(summary), render_summary_docx(summary)
+    """The PDF and the Word file, both from one build of the brief."""
+    document = official_brief(summary)
+    return render_brief_pdf(document), render_brief_docx(document)
 
 
 def summary_render(*, summary_id: int) -> Summary | None:
@@ -313,7 +300,7 @@ def summary_edit(
     current.edited_at = timezone.now()
     current.revision += 1
     current.save()
-    _enqueue_render(current.pk)
+    jobs.render_on_commit(current.pk)
     return current
 
 
@@ -339,7 +326,7 @@ def summary_approve(
         url=current.get_absolute_url(),
         key=f"summary-approved:{current.pk}",
     )
-    _enqueue_render(current.pk)
+    jobs.render_on_commit(current.pk)
     return current
 
 

@@ -5,29 +5,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dluan import audit
+from dluan import audit, downloads
 from dluan.access import add_errors, posted_int, require_manager, require_staff
 from summaries import selectors, services
+from summaries.brief import brief_document
 from summaries.forms import CompileForm, SummaryEditForm
 from summaries.models import Summary
 
 PAGE_SIZE = 25
-FILES = {
-    "pdf": ("pdf", "application/pdf"),
-    "docx": (
-        "docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    "xlsx": (
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-}
+FILES = {"pdf": downloads.PDF, "docx": downloads.DOCX, "xlsx": downloads.XLSX}
 
 
 @login_required
@@ -66,8 +57,6 @@ def summary_compile(request):
 
 
 def _context(request, summary: Summary) -> dict:
-    from summaries.brief import brief_document
-
     audit.shown(request, summary)
     user = request.user
     context = {
@@ -223,14 +212,10 @@ def summary_download(request, pk, kind):
     ready = summary.files_ready if kind in ("pdf", "docx") else bool(field)
     if not summary.is_compiled or not ready:
         raise Http404
-    extension, content_type = FILES[kind]
     name = (
         f"bao-cao-tong-hop-{summary.period.start:%Y-%m}-{summary.unit_id}"
-        f"-v{summary.version}.{extension}"
+        f"-v{summary.version}.{kind}"
     )
-    return FileResponse(
-        field.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type=content_type,
+    return downloads.download(
+        request, field.open("rb"), filename=name, content_type=FILES[kind]
     )

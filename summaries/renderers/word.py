@@ -1,4 +1,4 @@
-"""The brief as a Word file (.docx) with python-docx, from ``brief_document``.
+"""The brief as a Word file (.docx) with python-docx, from ``brief_document``'s result.
 
 The same heading, sections, paragraphs and tables as the PDF, in the Party's
 document format (Times New Roman, A4, margins 20/15/20/30 mm). Charts add nothing
@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from dluan.pdf import RenderCache
-from summaries.brief import brief_document
+from summaries.brief import official_brief
 from summaries.models import Summary
 
 FONT = "Times New Roman"
@@ -231,10 +231,13 @@ def build_docx(document_data: dict) -> bytes:
 _DOCX_CACHE = RenderCache()
 
 
-def render_summary_docx(summary: Summary) -> bytes:
-    """The brief as .docx bytes, in Vietnamese like every Party document."""
-    with translation.override("vi"):
-        document = brief_document(summary)
+def render_brief_docx(document: dict) -> bytes:
+    """``brief_document``'s result as .docx bytes."""
     source = json.dumps(document, sort_keys=True, default=str)
     with translation.override("vi"):
         return _DOCX_CACHE.get_or_render(source, lambda: build_docx(document))
+
+
+def render_summary_docx(summary: Summary) -> bytes:
+    """The summary's brief as .docx bytes, in Vietnamese like every Party document."""
+    return render_brief_docx(official_brief(summary))

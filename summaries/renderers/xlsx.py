@@ -2,8 +2,8 @@
 
 Sheets, in Vietnamese whatever the request's language (the workbook is the
 board's): overview, topics by direction, issues, follow-ups and reporting
-discipline come from the frozen snapshot; the last sheet lists every report of the
-period in the unit's subtree whose status a summary counts
+discipline come from the frozen snapshot (:mod:`summaries.renderers.sheets`); the
+last sheet lists every report of the period in the unit's subtree whose status a summary counts
 (``REPORTED_STATUSES``), by id, read live from the database.
 
 The report sheet streams: reports come from one server-side cursor a batch at a
@@ -19,7 +19,6 @@ so the public workbook holds no trace of who reported.
 
 import threading
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
 from itertools import groupby, islice
 from operator import itemgetter
 from queue import Full, Queue
@@ -37,20 +36,17 @@ from dluan.models import OrgUnit
 from dluan.scoping import in_subtree
 from dluan.xlsx import SafeRows, safe_cell, write_workbook
 from reports.models import (
-    Issue,
     OpinionReport,
     OpinionStream,
-    ReportingRecord,
     Topic,
 )
+from summaries.renderers import values
+from summaries.renderers.sheets import snapshot_sheets
 from summaries.snapshot import REPORTED_STATUSES
 
 # Reports read and written per batch: a batch's streams and topics are one query
 # each, so this bounds both the memory held and the queries made.
 BATCH_SIZE = 5000
-
-DATE_FORMAT = "%d/%m/%Y"
-DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 
 Progress = Callable[[int, int], None]
 
@@ -70,14 +66,7 @@ def write_summary_workbook(summary, fileobj: IO[bytes], *, progress=None) -> int
         )
         write_workbook(
             [
-                (_("Overview"), *_overview(snapshot)),
-                (pgettext_lazy("sheet", "Topics by direction"), *_topics(snapshot)),
-                (_("Issues"), *_issues(snapshot)),
-                (_("Follow-ups"), *_follow_ups(snapshot)),
-                (
-                    pgettext_lazy("sheet", "Reporting discipline"),
-                    *_discipline(snapshot),
-                ),
+                *snapshot_sheets(snapshot),
                 (_("Opinion reports"), rows.header(), SafeRows(rows)),
             ],
             fileobj,
@@ -146,10 +135,10 @@ class ReportRows:
         # The sheet's cost is openpyxl's, per cell: everything here is done once
         # per distinct value where it can be (labels, names, dates, direction
         # tallies), and only text users typed goes through safe_cell per row.
-        kinds = _labels(OpinionReport.Kind)
-        statuses = _labels(OpinionReport.Status)
-        urgencies = _labels(OpinionReport.Urgency)
-        directions = _labels(OpinionStream.Direction)
+        kinds = values.labels(OpinionReport.Kind)
+        statuses = values.labels(OpinionReport.Status)
+        urgencies = values.labels(OpinionReport.Urgency)
+        directions = values.labels(OpinionStream.Direction)
         yes, no = str(_("yes")), str(_("no"))
         topic_names = dict(Topic.objects.order_by().values_list("pk", "name"))
         total = self.reports().count() if self.progress else 0
@@ -168,7 +157,7 @@ class ReportRows:
         ]
         if self.include_names:
             fields.append("author__full_name")
-        days = _Cache(lambda day: day.strftime(DATE_FORMAT))
+        days = _Cache(lambda day: day.strftime(values.DATE_FORMAT))
         names = _Cache(safe_cell)
         tallies = _Cache(
             lambda codes: (
@@ -361,252 +350,3 @@ class _Cache(dict):
     def __missing__(self, key):
         value = self[key] = self.make(key) if key is not None else None
         return value
-
-
-def _labels(choices) -> dict:
-    return {value: str(label) for value, label in choices.choices}
-
-
-# --- The snapshot's sheets -----------------------------------------------------------
-
-
-def _change(value, previous):
-    if isinstance(value, int | float) and isinstance(previous, int | float):
-        return round(value - previous, 1)
-    return None
-
-
-def _figure_row(label, figure) -> list:
-    figure = figure or {}
-    value, previous = figure.get("value"), figure.get("previous")
-    return [label, value, previous, _change(value, previous)]
-
-
-def _day(value) -> str | None:
-    return date.fromisoformat(value).strftime(DATE_FORMAT) if value else None
-
-
-def _moment(value) -> str | None:
-    if not value:
-        return None
-    moment = datetime.fromisoformat(value).astimezone(ZoneInfo(settings.TIME_ZONE))
-    return moment.strftime(DATETIME_FORMAT)
-
-
-def _span(period) -> str | None:
-    if not period:
-        return None
-    return f"{_day(period['start'])} – {_day(period['end'])}"
-
-
-def _overview(snapshot: dict) -> tuple[list, list]:
-    reports = snapshot.get("reports", {})
-    streams = snapshot.get("directions", {})
-    issues = snapshot.get("issues", {})
-    follow_ups = snapshot.get("follow_ups", {})
-    meetings = snapshot.get("meetings", {})
-    warnings = snapshot.get("warnings", {})
-    discipline = snapshot.get("discipline", {}).get("total") or {}
-    directions = _labels(OpinionStream.Direction)
-    header = [_("Figure"), _("This period"), _("Previous period"), _("Change")]
-    rows = [
-        [_("Unit"), snapshot.get("unit", {}).get("name")],
-        [
-            _("Reporting period"),
-            _span(snapshot.get("period")),
-            _span(snapshot.get("previous_period")),
-        ],
-        [_("Compiled at"), _moment(snapshot.get("compiled_at"))],
-        _figure_row(_("Opinion reports"), reports.get("total")),
-        _figure_row(_("Periodic reports"), reports.get("periodic")),
-        _figure_row(_("Urgent reports"), reports.get("urgent")),
-        _figure_row(_("Accepted reports"), reports.get("accepted")),
-        _figure_row(_("Reports of rumours"), reports.get("rumour")),
-        _figure_row(_("Reports with proposals"), reports.get("with_proposals")),
-        _figure_row(_("One-sided reports"), reports.get("one_sided")),
-        _figure_row(_("One-sided reports (%)"), reports.get("one_sided_share")),
-        _figure_row(_("Opinion streams"), streams.get("total")),
-        *(_figure_row(label, streams.get(code)) for code, label in directions.items()),
-        _figure_row(_("Share opposed or worried (%)"), streams.get("negative_share")),
-        [
-            _("Reporting rate (%)"),
-            discipline.get("reporting_rate"),
-            discipline.get("previous_reporting_rate"),
-            _change(
-                discipline.get("reporting_rate"),
-                discipline.get("previous_reporting_rate"),
-            ),
-        ],
-        [
-            _("On-time rate (%)"),
-            discipline.get("on_time_rate"),
-            discipline.get("previous_on_time_rate"),
-            _change(
-                discipline.get("on_time_rate"), discipline.get("previous_on_time_rate")
-            ),
-        ],
-        _figure_row(_("Open issues"), issues.get("open")),
-        _figure_row(_("New issues"), issues.get("new")),
-        _figure_row(_("Lingering issues"), issues.get("lingering")),
-        _figure_row(_("Resolved follow-ups"), follow_ups.get("resolved")),
-        _figure_row(_("Overdue follow-ups"), follow_ups.get("overdue")),
-        _figure_row(_("Briefing meetings held"), meetings.get("held")),
-        _figure_row(_("Attendance rate (%)"), meetings.get("attendance_rate")),
-        _figure_row(_("Early warnings"), warnings.get("total")),
-    ]
-    return header, rows
-
-
-def _topics(snapshot: dict) -> tuple[list, list]:
-    directions = _labels(OpinionStream.Direction)
-    header = [
-        _("Topic"),
-        *directions.values(),
-        _("Total"),
-        _("Previous period"),
-        _("Change"),
-    ]
-    rows = [
-        [
-            topic.get("name"),
-            *(topic.get(code) for code in directions),
-            topic.get("total"),
-            topic.get("previous_total"),
-            _change(topic.get("total"), topic.get("previous_total")),
-        ]
-        for topic in snapshot.get("topics", [])
-    ]
-    return header, rows
-
-
-ISSUE_LISTS = (
-    ("by_volume", _("Most reported")),
-    ("by_negative_share", _("Most opposed or worried")),
-    ("by_communes", _("Reported from the most communes")),
-    ("new_items", _("New")),
-    ("lingering_items", _("Lingering")),
-)
-
-
-def _issues(snapshot: dict) -> tuple[list, list]:
-    issues = snapshot.get("issues", {})
-    statuses = _labels(Issue.Status)
-    severities = _labels(Issue.Severity)
-    header = [
-        _("List"),
-        _("Title"),
-        _("Unit"),
-        _("Status"),
-        _("Severity"),
-        _("Reports"),
-        _("Opinion streams"),
-        _("Opposed or worried streams"),
-        _("Share opposed or worried (%)"),
-        _("Communes"),
-        _("First seen"),
-        _("Last seen"),
-        _("Days open"),
-    ]
-    rows = [
-        [
-            label,
-            item.get("title"),
-            item.get("unit"),
-            statuses.get(item.get("status"), item.get("status")),
-            severities.get(item.get("severity"), item.get("severity")),
-            item.get("reports"),
-            item.get("streams"),
-            item.get("negative_streams"),
-            item.get("negative_share"),
-            item.get("communes"),
-            _day(item.get("first_seen")),
-            _day(item.get("last_seen")),
-            item.get("days_open"),
-        ]
-        for key, label in ISSUE_LISTS
-        for item in issues.get(key, [])
-    ]
-    return header, rows
-
-
-FOLLOW_UP_LISTS = (
-    ("resolved_items", _("Resolved")),
-    ("overdue_items", _("Overdue")),
-)
-
-
-def _follow_ups(snapshot: dict) -> tuple[list, list]:
-    follow_ups = snapshot.get("follow_ups", {})
-    header = [
-        _("List"),
-        _("Issue"),
-        _("Responsible agency"),
-        _("Requested action"),
-        _("Due date"),
-        _("Response date"),
-        _("Response"),
-        _("Days overdue"),
-    ]
-    rows = [
-        [
-            label,
-            item.get("issue_title"),
-            item.get("agency"),
-            item.get("request"),
-            _day(item.get("due_date")),
-            _day(item.get("responded_on")),
-            item.get("response") or None,
-            item.get("days_overdue"),
-        ]
-        for key, label in FOLLOW_UP_LISTS
-        for item in follow_ups.get(key, [])
-    ]
-    return header, rows
-
-
-def _discipline(snapshot: dict) -> tuple[list, list]:
-    discipline = snapshot.get("discipline", {})
-    states = _labels(ReportingRecord.State)
-    header = [
-        _("Unit"),
-        _("Expected"),
-        states["on_time"],
-        states["late"],
-        states["missing"],
-        states["pending"],
-        _("Reporting rate (%)"),
-        _("On-time rate (%)"),
-        _("Reporting rate, previous period (%)"),
-        _("On-time rate, previous period (%)"),
-    ]
-    name = snapshot.get("unit", {}).get("name", "")
-    units = [
-        (name, discipline.get("total")),
-        (
-            _("%(unit)s (its own collaborators)") % {"unit": name},
-            discipline.get("own"),
-        ),
-        *((child.get("name"), child) for child in discipline.get("children", [])),
-    ]
-    rows = [
-        [
-            label,
-            *(
-                rates.get(key)
-                for key in (
-                    "expected",
-                    "on_time",
-                    "late",
-                    "missing",
-                    "pending",
-                    "reporting_rate",
-                    "on_time_rate",
-                    "previous_reporting_rate",
-                    "previous_on_time_rate",
-                )
-            ),
-        ]
-        for label, rates in units
-        if rates
-    ]
-    return header, rows

@@ -1,1 +1,0 @@
-"""The brief's formats (PDF, Word), each rendering ``summaries.brief.brief_document``."""
