@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from collaborators.models import Collaborator, Regulation, RosterEvent, TrainingSession
 from collaborators.selectors import RosterFilters, units_for
+from collaborators.services.signin import USERNAME_MAX
 from collaborators.spreadsheets import COLUMNS
 from dluan.models import OrgUnit, User
 from dluan.uploads import DOCUMENTS, check_size, check_upload
@@ -283,3 +284,41 @@ class ScoreFilterForm(forms.Form):
             user=user,
             selected=self.data.get(self.add_prefix("unit")),
         )
+
+
+# --- Sign-in (collaborators/services/signin.py writes) --------------------------------
+
+
+class SignInGiveForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=USERNAME_MAX,
+        help_text=_(
+            "Proposed from the phone number, or from the name; you may change it."
+        ),
+    )
+
+
+class AccountGiveForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=USERNAME_MAX)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (User.Role.STAFF, User.Role.STAFF.label),
+            (User.Role.LEADER, User.Role.LEADER.label),
+        ],
+    )
+    org_unit = UnitChoiceField(label=_("Unit"), queryset=None)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_(
+            "With an address, a link to choose a password is e-mailed; without "
+            "one, a slip with a one-time code is downloaded to print."
+        ),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = units_for(user)

@@ -48,6 +48,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from collaborators.models import (
     Collaborator,
@@ -60,6 +61,17 @@ from collaborators.models import (
 from dluan.registry import score_parts
 
 BATCH = 2000
+
+# The parts of rule 1 as the pages and the workbook name them.
+PART_LABELS = {
+    "reporting": _("Reporting rate"),
+    "on_time": _("On-time rate"),
+    "quality": _("Report quality"),
+    "urgent": _("Urgent reports accepted"),
+    "meetings": _("Briefing attendance"),
+    "training": _("Training attendance"),
+    "regulation": _("Regulation acknowledged"),
+}
 
 
 def weights() -> dict[str, int]:

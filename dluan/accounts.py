@@ -29,6 +29,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext, ngettext
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from dluan.models import Notification, SignInCode, User
 from dluan.services import notification_send
@@ -260,3 +261,17 @@ def signin_link_send(*, users: list[User]) -> None:
                 ),
                 key=SIGNIN_LINK_KEY + secrets.token_hex(8),
             )
+
+
+def recovery_codes_issue(*, user: User) -> list[str]:
+    """New printed recovery codes for ``user``; the earlier ones stop working."""
+    with transaction.atomic():
+        StaticDevice.objects.filter(user=user).delete()
+        device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+        codes = [
+            StaticToken.random_token() for _i in range(settings.OTP_RECOVERY_CODES)
+        ]
+        StaticToken.objects.bulk_create(
+            [StaticToken(device=device, token=code) for code in codes]
+        )
+    return codes

@@ -43,7 +43,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from dluan.auth import client_ip
-from dluan.registry import PRODUCT_APPS, STAFF, NavItem, _app_module
+from dluan.registry import PRODUCT_APPS, app_module
 from dluan.scoping import in_subtree
 
 # The unit an entry is about, as the index of migration dluan.0006 computes it.
@@ -62,17 +62,6 @@ KINDS = [
 ]
 KIND_LABELS = dict(KINDS)
 ACCESS_KINDS = {VIEW, DOWNLOAD, EXPORT}
-
-NAV = [
-    NavItem(
-        pgettext_lazy("navigation", "Audit trail"),
-        "audit-trail",
-        STAFF,
-        59,
-        "/audit/",
-        pgettext_lazy("navigation", "Monitoring"),
-    ),
-]
 
 
 @dataclass(frozen=True)
@@ -102,7 +91,7 @@ def audited_views() -> dict[str, Audited]:
     """Every app's ``VIEWS``: URL names (``"reports:report-detail"``) to record."""
     views = {}
     for app in PRODUCT_APPS:
-        module = _app_module(app, "audit")
+        module = app_module(app, "audit")
         if module is not None:
             views.update(getattr(module, "VIEWS", {}))
     return views
@@ -113,7 +102,7 @@ def unit_lookups() -> dict[str, str]:
     """Model label to the lookup of its unit id, for every audited model."""
     declared = {"dluan.OrgUnit": "pk"}
     for app in PRODUCT_APPS:
-        module = _app_module(app, "audit")
+        module = app_module(app, "audit")
         if module is not None:
             declared.update(getattr(module, "UNIT_LOOKUPS", {}))
     lookups = {}
@@ -135,7 +124,7 @@ def links() -> dict[str, str]:
     """Model label to the URL name of its page (taking ``pk``), where it has one."""
     found = {}
     for app in PRODUCT_APPS:
-        module = _app_module(app, "audit")
+        module = app_module(app, "audit")
         if module is not None:
             found.update(getattr(module, "LINKS", {}))
     return found

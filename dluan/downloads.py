@@ -38,6 +38,7 @@ def download(
         content, as_attachment=True, filename=filename, content_type=content_type
     )
     add_never_cache_headers(response)
-    if shows is not None:
+    if shows is not None and request.method in ("GET", "HEAD"):
+        # A download view that answers a POST with the file shows nothing read.
         audit.shown(request, shows)
     return response

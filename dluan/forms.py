@@ -1,5 +1,5 @@
-"""Forms for signing in, setting a password and two-factor sign-in, and the
-length limit every long text shares."""
+"""Forms for signing in, setting a password and two-factor sign-in, the audit
+trail's filter, and the length limit every long text shares."""
 
 from django import forms
 from django.contrib.auth.forms import (
@@ -11,8 +11,10 @@ from django.core.validators import MaxLengthValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from dluan import audit
 from dluan.accounts import signin_codes_revoke
-from dluan.models import User
+from dluan.models import OrgUnit, User
+from dluan.widgets import DateInput, UnitFilterField
 
 # The longest text a person types into one box (a report's description, a
 # summary's section, the minutes): some ten printed pages. Past it a paste is a
@@ -127,3 +129,53 @@ class TwoFactorDisableForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."))
         return password
+
+
+# --- The audit trail's filter -------------------------------------------------------
+
+TRAIL_BLANK = [("", _("All"))]
+
+
+class TrailFilterForm(forms.Form):
+    actor = forms.CharField(label=_("Who (username)"), required=False, max_length=150)
+    kind = forms.ChoiceField(
+        label=_("What was done"), required=False, choices=TRAIL_BLANK + audit.KINDS
+    )
+    object_type = forms.ChoiceField(label=_("Object type"), required=False)
+    unit = UnitFilterField(label=_("Unit"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["object_type"].choices = TRAIL_BLANK + audit.object_types()
+        self.fields["unit"].limit_to(
+            OrgUnit.objects.visible_to(user),
+            user=user,
+            selected=self.data.get(self.add_prefix("unit")),
+        )
+
+    def clean_actor(self):
+        username = self.cleaned_data["actor"].strip()
+        if not username:
+            return None
+        actor = User.objects.filter(username__iexact=username).first()
+        # Only a name the reader can already see is found: someone of their
+        # subtree, or whose entries their trail holds. Anyone else answers as an
+        # unknown name does, so the filter cannot tell which accounts exist.
+        if actor is None or not (
+            User.objects.visible_to(self.user).filter(pk=actor.pk).exists()
+            or audit.trail(self.user, filters={"actor": actor}).exists()
+        ):
+            raise forms.ValidationError(
+                _("Nobody with this username appears in the trail of your units.")
+            )
+        return actor
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data

@@ -33,7 +33,8 @@ class Panel:
     order: int = 100
 
 
-def _app_module(app: str, module: str):
+def app_module(app: str, module: str):
+    """``<app>.<module>``, or None when the app is not installed or has none."""
     if app not in settings.INSTALLED_APPS:
         return None
     try:
@@ -46,11 +47,10 @@ def _app_module(app: str, module: str):
 
 @cache
 def nav_items() -> tuple[NavItem, ...]:
-    from dluan.audit import NAV
-
-    items = list(NAV)
-    for app in PRODUCT_APPS:
-        module = _app_module(app, "nav")
+    """Every ``<app>/nav.py``'s entries, the foundation's own (``dluan/nav.py``) too."""
+    items = []
+    for app in ("dluan", *PRODUCT_APPS):
+        module = app_module(app, "nav")
         if module is not None:
             items.extend(module.NAV)
     return tuple(sorted(items, key=lambda item: item.order))
@@ -59,7 +59,7 @@ def nav_items() -> tuple[NavItem, ...]:
 def home_panels(request) -> list[Panel]:
     panels = []
     for app in PRODUCT_APPS:
-        module = _app_module(app, "home")
+        module = app_module(app, "home")
         if module is not None:
             panels.extend(module.panels(request))
     return sorted(panels, key=lambda panel: panel.order)
@@ -76,7 +76,7 @@ def score_parts(year: int, collaborator_ids=None) -> dict[str, dict[int, float]]
     """Each app's parts of the emulation score (``<app>/scoring.py``), merged."""
     merged: dict[str, dict[int, float]] = {}
     for app in PRODUCT_APPS:
-        module = _app_module(app, "scoring")
+        module = app_module(app, "scoring")
         if module is not None:
             for name, values in module.parts(year, collaborator_ids).items():
                 merged.setdefault(name, {}).update(values)

@@ -3,7 +3,6 @@
 import datetime
 from pathlib import Path
 
-from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +18,7 @@ from dluan.env import (
     env_weights,
     load_dotenv,
 )
+from dluan.jobs import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # A local .env (written by `make run` for development) fills unset variables.
@@ -319,53 +319,10 @@ HOME_FIGURES_SECONDS = env_int("HOME_FIGURES_SECONDS", 0 if DEBUG else 30)
 WORKER_NICE = env_int("WORKER_NICE", 10)
 if not 0 <= WORKER_NICE <= 19:
     raise ImproperlyConfigured("WORKER_NICE must be between 0 and 19.")
-# Daily jobs; each task is safe to run twice.
+# The daily jobs (dluan/jobs.py, which `manage.py daily_jobs` runs too), and the
+# sweep for jobs the broker could not take while it was down (dluan/queue.py).
 CELERY_BEAT_SCHEDULE = {
-    "reports-periods-ahead": {
-        "task": "reports.tasks.periods_ensure_ahead",
-        "schedule": crontab(hour=0, minute=30),
-    },
-    "reports-follow-ups-overdue": {
-        "task": "reports.tasks.followups_flag_overdue",
-        "schedule": crontab(hour=6, minute=0),
-    },
-    "reports-discipline-refresh": {
-        "task": "reports.tasks.discipline_refresh",
-        "schedule": crontab(hour=0, minute=45),
-    },
-    "reports-warnings-raise": {
-        "task": "reports.tasks.warnings_raise",
-        "schedule": crontab(hour=6, minute=15),
-    },
-    "reports-reminders": {
-        "task": "reports.tasks.reminders_send",
-        "schedule": crontab(hour=7, minute=0),
-    },
-    # Daily: the digest itself goes out on Mondays only.
-    "reports-missing-digest": {
-        "task": "reports.tasks.missing_digest_send",
-        "schedule": crontab(hour=7, minute=15),
-    },
-    # After the discipline refresh, whose records it reads.
-    "collaborators-scores-refresh": {
-        "task": "collaborators.tasks.scores_refresh",
-        "schedule": crontab(hour=1, minute=15),
-    },
-    # Uploaded rosters never imported, after IMPORT_DRAFT_HOURS.
-    "collaborators-import-drafts-purge": {
-        "task": "collaborators.tasks.import_drafts_purge",
-        "schedule": crontab(hour=2, minute=0),
-    },
-    # After the discipline refresh, whose tallies the summary reads.
-    "summaries-compile-due": {
-        "task": "summaries.tasks.summaries_compile_due",
-        "schedule": crontab(hour=1, minute=30),
-    },
-    "meetings-periodic-ahead": {
-        "task": "meetings.tasks.meetings_ensure_periodic",
-        "schedule": crontab(hour=1, minute=0),
-    },
-    # Jobs the broker could not take while it was down (dluan/queue.py).
+    **beat_schedule(),
     "dluan-unsent-tasks": {
         "task": "dluan.tasks.unsent_tasks_send",
         "schedule": 60.0,

@@ -3,25 +3,25 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from dluan import views, views_account, views_audit
+from dluan.views import account, audit, health, home
 
 # Django's own 400 page renders without the request: no nonce, no navigation.
-handler400 = "dluan.views.bad_request"
+handler400 = "dluan.views.errors.bad_request"
 # 403 and 404: Django's own, rendering templates/403.html and 404.html.
-handler500 = "dluan.views_errors.server_error"
+handler500 = "dluan.views.errors.server_error"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("notifications/", views.notification_list, name="notifications"),
-    path("notifications/read/", views.notification_read, name="notifications-read"),
-    path("audit/", views_audit.audit_trail, name="audit-trail"),
-    path("login/", views_account.SignInView.as_view(), name="login"),
-    path("login/verify/", views_account.login_verify, name="login-verify"),
+    path("", home.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("notifications/", home.notification_list, name="notifications"),
+    path("notifications/read/", home.notification_read, name="notifications-read"),
+    path("audit/", audit.audit_trail, name="audit-trail"),
+    path("login/", account.SignInView.as_view(), name="login"),
+    path("login/verify/", account.login_verify, name="login-verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        views_account.PasswordChangeView.as_view(),
+        account.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -29,10 +29,10 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("password/set/", views_account.password_set, name="password-set"),
+    path("password/set/", account.password_set, name="password-set"),
     path(
         "password/reset/",
-        views_account.PasswordResetView.as_view(),
+        account.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -42,7 +42,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        views_account.PasswordResetConfirmView.as_view(),
+        account.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -50,29 +50,29 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("account/", views_account.account, name="account"),
+    path("account/", account.account, name="account"),
     path(
         "account/sessions/sign-out/",
-        views_account.sessions_sign_out,
+        account.sessions_sign_out,
         name="account-sessions-sign-out",
     ),
     path(
         "account/two-factor/",
-        views_account.two_factor_enrol,
+        account.two_factor_enrol,
         name="two-factor-enrol",
     ),
     path(
         "account/two-factor/off/",
-        views_account.two_factor_disable,
+        account.two_factor_disable,
         name="two-factor-disable",
     ),
     path(
         "account/two-factor/recovery-codes/",
-        views_account.recovery_codes_renew,
+        account.recovery_codes_renew,
         name="two-factor-recovery-codes",
     ),
     # Kept on the account when signed in; replaces django.conf.urls.i18n.
-    path("i18n/setlang/", views_account.language_set, name="set_language"),
+    path("i18n/setlang/", account.language_set, name="set_language"),
     path("collaborators/", include("collaborators.urls")),
     path("reports/", include("reports.urls")),
     path("meetings/", include("meetings.urls")),

@@ -3,9 +3,11 @@
 A slip's one-time code is shown once: the PDF is the POST's own response (a
 download, never cached), so the code is never kept in the session or anywhere
 else. If the file is lost, staff reset that person's sign-in for a new slip. If
-the PDF cannot be made, nothing was given (collaborators/signin.py) and the page
+the PDF cannot be made, nothing was given (collaborators/services/signin.py) and the page
 says which limit was passed.
 """
+
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
@@ -15,57 +17,17 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from collaborators import signin
-from collaborators.forms import UnitChoiceField
+from collaborators.forms import AccountGiveForm, SignInGiveForm
 from collaborators.models import Collaborator
-from collaborators.selectors import units_for
+from collaborators.services import signin
 from dluan import audit, pdf
 from dluan.access import add_errors, require_staff
 from dluan.auth import lockout_lift
-from dluan.models import User
-
-# --- Forms (they validate; collaborators/signin.py writes) ---------------------------
-
-
-class SignInGiveForm(forms.Form):
-    username = forms.CharField(
-        label=_("Username"),
-        max_length=signin.USERNAME_MAX,
-        help_text=_(
-            "Proposed from the phone number, or from the name; you may change it."
-        ),
-    )
-
-
-class AccountGiveForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=signin.USERNAME_MAX)
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
-    role = forms.ChoiceField(
-        label=_("Role"),
-        choices=[
-            (User.Role.STAFF, User.Role.STAFF.label),
-            (User.Role.LEADER, User.Role.LEADER.label),
-        ],
-    )
-    org_unit = UnitChoiceField(label=_("Unit"), queryset=None)
-    email = forms.EmailField(
-        label=_("E-mail"),
-        required=False,
-        help_text=_(
-            "With an address, a link to choose a password is e-mailed; without "
-            "one, a slip with a one-time code is downloaded to print."
-        ),
-    )
-
-    def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = units_for(user)
-
+from dluan.downloads import PDF, download
 
 # --- Helpers ------------------------------------------------------------------------
 
@@ -111,13 +73,6 @@ def _slips_failed(request, error: pdf.PDFRenderError) -> None:
     )
 
 
-def _slips_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    add_never_cache_headers(response)
-    return response
-
-
 def _given_response(request, given: signin.Given, *, back: str) -> HttpResponse:
     if given.slip is not None:
         messages.success(
@@ -127,13 +82,43 @@ def _given_response(request, given: signin.Given, *, back: str) -> HttpResponse:
                 "code is shown only this once."
             ),
         )
-        return _slips_response(given.pdf, f"phieu-dang-nhap-{given.user.pk}.pdf")
+        return download(
+            request,
+            given.pdf,
+            filename=f"phieu-dang-nhap-{given.user.pk}.pdf",
+            content_type=PDF,
+        )
     messages.success(
         request,
         _("A link to choose a password was e-mailed to %(email)s.")
         % {"email": given.user.email},
     )
     return redirect(back)
+
+
+def _give(
+    request, form, give: Callable[[], signin.Given], *, back: str
+) -> HttpResponse | None:
+    """Give sign-in: the slip or the way back, or None with the form's errors or
+    the render limit passed set for the page."""
+    try:
+        given = give()
+    except ValidationError as error:
+        add_errors(form, error)
+    except pdf.PDFRenderError as error:
+        _slips_failed(request, error)
+    else:
+        return _given_response(request, given, back=back)
+    return None
+
+
+def _signin_page(request, form, collaborator: Collaborator, *, reset: bool):
+    audit.shown(request, collaborator)
+    return render(
+        request,
+        "collaborators/signin_give.html",
+        {"form": form, "collaborator": collaborator, "reset": reset},
+    )
 
 
 # --- One collaborator ------------------------------------------------------------
@@ -163,24 +148,19 @@ def signin_give(request, pk):
     }
     form = SignInGiveForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            given = signin.signin_give(
+        response = _give(
+            request,
+            form,
+            lambda: signin.signin_give(
                 actor=request.user,
                 collaborator=collaborator,
                 username=form.cleaned_data["username"],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        except pdf.PDFRenderError as error:
-            _slips_failed(request, error)
-        else:
-            return _given_response(request, given, back=collaborator.get_absolute_url())
-    audit.shown(request, collaborator)
-    return render(
-        request,
-        "collaborators/signin_give.html",
-        {"form": form, "collaborator": collaborator, "reset": False},
-    )
+            ),
+            back=collaborator.get_absolute_url(),
+        )
+        if response is not None:
+            return response
+    return _signin_page(request, form, collaborator, reset=False)
 
 
 @login_required
@@ -191,20 +171,15 @@ def signin_reset(request, pk):
     # A bare confirmation: bound on any POST, even one with no fields.
     form = forms.Form(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            given = signin.signin_reset(actor=request.user, collaborator=collaborator)
-        except ValidationError as error:
-            add_errors(form, error)
-        except pdf.PDFRenderError as error:
-            _slips_failed(request, error)
-        else:
-            return _given_response(request, given, back=collaborator.get_absolute_url())
-    audit.shown(request, collaborator)
-    return render(
-        request,
-        "collaborators/signin_give.html",
-        {"form": form, "collaborator": collaborator, "reset": True},
-    )
+        response = _give(
+            request,
+            form,
+            lambda: signin.signin_reset(actor=request.user, collaborator=collaborator),
+            back=collaborator.get_absolute_url(),
+        )
+        if response is not None:
+            return response
+    return _signin_page(request, form, collaborator, reset=True)
 
 
 # --- Everyone without an account, after an import ---------------------------------
@@ -246,7 +221,12 @@ def signin_bulk(request):
                 % {"count": result.remaining},
             )
         if result.pdf is not None:
-            return _slips_response(result.pdf, "phieu-dang-nhap-ctv.pdf")
+            return download(
+                request,
+                result.pdf,
+                filename="phieu-dang-nhap-ctv.pdf",
+                content_type=PDF,
+            )
         return redirect("collaborators:signin-bulk")
     counts = candidates.aggregate(
         total=Count("pk"), with_email=Count("pk", filter=~Q(email=""))
@@ -275,12 +255,12 @@ def account_give(request):
         raise Http404
     form = AccountGiveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            given = signin.account_give(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        except pdf.PDFRenderError as error:
-            _slips_failed(request, error)
-        else:
-            return _given_response(request, given, back=request.path)
+        response = _give(
+            request,
+            form,
+            lambda: signin.account_give(actor=request.user, **form.cleaned_data),
+            back=request.path,
+        )
+        if response is not None:
+            return response
     return render(request, "collaborators/signin_account_give.html", {"form": form})

@@ -1,13 +1,25 @@
-"""The 500 page: in the reader's language, or Vietnamese when it is not known yet.
+"""The error pages: 400 says nothing was saved; 500 is in the reader's language, or
+Vietnamese when it is not known yet.
 
-400 is ``dluan.views.bad_request``; 403 and 404 are Django's own handlers
-rendering ``403.html`` and ``404.html`` in the site's layout.
+403 and 404 are Django's own handlers rendering ``403.html`` and ``404.html`` in the
+site's layout.
 """
 
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import translation
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
+
+from dluan.uploads import UploadTooLarge
+
+
+def bad_request(request, exception=None):
+    """A request too large or malformed to read: nothing was saved, say so."""
+    context = {}
+    if isinstance(exception, UploadTooLarge):
+        context["upload_limit"] = exception.limit
+    return render(request, "400.html", context, status=400)
 
 
 @requires_csrf_token

@@ -29,10 +29,11 @@ from django.views.i18n import set_language
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from dluan import accounts
 from dluan.accounts import password_link_tokens
 from dluan.auth import (
     TWO_FACTOR,
@@ -302,20 +303,6 @@ def _qr_svg(data: str) -> str:
     return svg[svg.index("<svg") :]
 
 
-def recovery_codes_issue(*, user: User) -> list[str]:
-    """New printed recovery codes for ``user``; the earlier ones stop working."""
-    with transaction.atomic():
-        StaticDevice.objects.filter(user=user).delete()
-        device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
-        codes = [
-            StaticToken.random_token() for _i in range(settings.OTP_RECOVERY_CODES)
-        ]
-        StaticToken.objects.bulk_create(
-            [StaticToken(device=device, token=code) for code in codes]
-        )
-    return codes
-
-
 def _show_recovery_codes(request, codes):
     response = render(request, "dluan/account_recovery_codes.html", {"codes": codes})
     response["Cache-Control"] = "no-store"
@@ -345,7 +332,7 @@ def two_factor_enrol(request):
             with transaction.atomic():
                 TOTPDevice.objects.filter(user=user).delete()
                 device.save()
-                codes = recovery_codes_issue(user=user)
+                codes = accounts.recovery_codes_issue(user=user)
             del request.session[PENDING_TOTP_KEY]
             otp_login(request, device)
             # A new key for the verified session, as at sign-in.
@@ -385,7 +372,7 @@ def _pending_totp_step(device, token: str) -> int | None:
 def recovery_codes_renew(request):
     if not request.user.is_verified():
         return redirect("account")
-    codes = recovery_codes_issue(user=request.user)
+    codes = accounts.recovery_codes_issue(user=request.user)
     log.info("Recovery codes renewed for user %s.", request.user.pk)
     return _show_recovery_codes(request, codes)
 

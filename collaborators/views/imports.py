@@ -11,28 +11,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from collaborators import services
+from collaborators import exports, services
 from collaborators.forms import (
     ImportColumnsForm,
     ImportConfirmForm,
     ImportUploadForm,
 )
+from collaborators.import_rows import validate_rows
 from collaborators.models import ImportDraft
 from collaborators.spreadsheets import (
     COLUMNS,
     Sheet,
-    import_mapping_remember,
     read_workbook,
     remembered_mapping,
-    template_workbook,
-    validate_rows,
 )
-from collaborators.views import _require_staff, _xlsx_response
+from dluan.access import require_staff
+from dluan.downloads import XLSX, download
 
 
 def _draft(request, token) -> ImportDraft:
@@ -42,13 +40,18 @@ def _draft(request, token) -> ImportDraft:
 
 @login_required
 def import_template(request):
-    _require_staff(request)
-    return _xlsx_response(template_workbook(), "mau-danh-sach-ctv.xlsx")
+    require_staff(request.user)
+    return download(
+        request,
+        exports.template_workbook(),
+        filename="mau-danh-sach-ctv.xlsx",
+        content_type=XLSX,
+    )
 
 
 @login_required
 def import_upload(request):
-    _require_staff(request)
+    require_staff(request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,7 +70,7 @@ def import_upload(request):
 
 @login_required
 def import_columns(request, token):
-    _require_staff(request)
+    require_staff(request.user)
     draft = _draft(request, token)
     sheet = Sheet.from_json(draft.sheet)
     initial = draft.mapping or sheet.proposal(remembered_mapping(request.user.org_unit))
@@ -78,8 +81,7 @@ def import_columns(request, token):
         mapping = form.mapping()
         if sheet.mapped_rows(mapping):
             # The rows are mapped again when needed: the draft keeps one copy.
-            draft.mapping = mapping
-            draft.save(update_fields=["mapping"])
+            services.import_draft_map(draft=draft, mapping=mapping)
             return redirect("collaborators:import-preview", token=token)
         form.add_error(None, _("No row has a value in the chosen columns."))
     body = sheet.body()
@@ -110,27 +112,18 @@ def import_columns(request, token):
 
 @login_required
 def import_preview(request, token):
-    _require_staff(request)
+    require_staff(request.user)
     draft = _draft(request, token)
     if not draft.mapping:
         return redirect("collaborators:import-columns", token=token)
-    table = Sheet.from_json(draft.sheet).mapped_rows(draft.mapping)
     form = ImportConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                created = services.collaborator_import(
-                    actor=request.user,
-                    rows=table,
-                    only_valid=form.cleaned_data["mode"] == "valid",
-                )
-                import_mapping_remember(
-                    unit=request.user.org_unit,
-                    headings=draft.sheet["headings"],
-                    mapping=draft.mapping,
-                    actor=request.user,
-                )
-                draft.delete()
+            created = services.import_draft_complete(
+                actor=request.user,
+                draft=draft,
+                only_valid=form.cleaned_data["mode"] == "valid",
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -140,6 +133,7 @@ def import_preview(request, token):
                 _("%(count)s collaborators were imported.") % {"count": created},
             )
             return redirect("collaborators:collaborator-list")
+    table = Sheet.from_json(draft.sheet).mapped_rows(draft.mapping)
     rows = validate_rows(actor=request.user, rows=table)
     invalid = [row for row in rows if not row.is_valid]
     # Rows with errors first: they are what the officer has to fix.
