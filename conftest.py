@@ -16,23 +16,34 @@ from django.core.management import call_command
 from dluan.models import OrgUnit, User
 from dluan.tests.factories import DEMO_PASSWORD, OrgUnitFactory, UserFactory
 
+pytest_plugins = ["tests.support.broker", "tests.support.pages", "tests.support.pdf"]
+
+BROKER_FIXTURE = "real_broker"
+
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Groups for pytest-xdist (``make test`` runs two workers, ``--dist loadgroup``).
 
     A module's tests stay on one worker, so its module-scoped fixtures (the seeded
-    demo site) are built once; every test on the broker runs on the same worker,
-    one after another, since they share one Redis database and its queue.
+    demo site) are built once. Every test on the broker (through ``real_broker``,
+    the only way to it, which marks it ``broker``) runs on the same worker, one
+    after another, since they share one Redis database and its queue.
     """
     for item in items:
-        if item.get_closest_marker("xdist_group"):
+        if BROKER_FIXTURE in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.broker)
+        on_broker = item.get_closest_marker("broker") is not None
+        group = item.get_closest_marker("xdist_group")
+        if group:
+            name = group.args[0] if group.args else group.kwargs.get("name")
+            if on_broker and name != "broker":
+                raise pytest.UsageError(
+                    f"{item.nodeid} uses the broker: it cannot be in the xdist "
+                    f"group {name!r}, only in 'broker'"
+                )
             continue
-        group = (
-            "broker"
-            if item.get_closest_marker("broker")
-            else item.nodeid.split("::")[0]
-        )
+        group = "broker" if on_broker else item.nodeid.split("::")[0]
         item.add_marker(pytest.mark.xdist_group(group))
 
 

@@ -2,32 +2,10 @@
 pages each role opens first, at desktop width (tests/test_phone_layout.py runs the
 same rules on every page each role reaches at phone width)."""
 
-from pathlib import Path
-
 import pytest
 
 from conftest import DESKTOP, browser_login, screenshot
-
-AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
-# Evaluated as a script (not a function): it defines window.axe.
-AXE_LOAD = AXE + "\n;0"
-
-
-def axe_violations(page) -> list[str]:
-    # Through the DevTools protocol, which the page's Content-Security-Policy (no
-    # inline script without its nonce) does not govern, as a <script> tag it would.
-    page.evaluate(AXE_LOAD)
-    result = page.evaluate(
-        """async () => await axe.run(document, {
-            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
-            resultTypes: ['violations'],
-        })"""
-    )
-    return [
-        f"{page.url} {violation['id']}: {violation['help']} "
-        f"({', '.join(node['target'][0] for node in violation['nodes'][:3])})"
-        for violation in result["violations"]
-    ]
+from tests.support.pages import axe_violations
 
 
 def nav_links(page) -> list[str]:

@@ -3,8 +3,6 @@ e-mail and print the slip; the collaborator, on a phone set to English, signs in
 with the code, reads Vietnamese, sets a password and files a report."""
 
 import re
-import shutil
-import subprocess
 
 import pytest
 from django.utils import timezone
@@ -13,10 +11,10 @@ from collaborators.models import Collaborator
 from conftest import PHONE, browser_login, screenshot
 from dluan.models import SignInCode, User
 from reports.models import OpinionReport
+from tests.support.pdf import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"
 NEW_PASSWORD = "Mưa rơi trên sông Bồ lúc chiều tà"  # a passphrase, diacritics and all
 
 
@@ -42,12 +40,7 @@ def test_slip_to_first_report_on_a_phone_set_to_english(
         canbo.locator("[data-testid=give]").click()
     slip = tmp_path / "slip.pdf"
     download.value.save_as(slip)
-    text = subprocess.run(  # noqa: S603 (poppler on our own file)
-        [PDFTOTEXT, "-layout", str(slip), "-"],
-        capture_output=True,
-        check=True,
-        text=True,
-    ).stdout
+    text = pdf_text(slip, layout=True)
     account = User.objects.get(collaborator=newcomer)
     assert account.username in text
     code = re.search(r"\b([A-Z2-9]{5}-[A-Z2-9]{5})\b", text).group(1)

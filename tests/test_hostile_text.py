@@ -8,8 +8,6 @@ meeting, a reference document and a summary's narrative.
 
 import datetime
 import io
-import shutil
-import subprocess
 
 import pytest
 from django.urls import reverse
@@ -30,11 +28,10 @@ from reports.tests.factories import (
     OpinionStreamFactory,
 )
 from summaries import services as summary_services
-from summaries.formats.pdf import render_summary_pdf
-from summaries.formats.word import render_summary_docx
 from summaries.models import Summary
-
-PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"
+from summaries.renderers.pdf import render_summary_pdf
+from summaries.renderers.word import render_summary_docx
+from tests.support.pdf import pdf_text, squeezed
 
 SCRIPT = "<script>alert('x')</script>"
 BREAKOUT = '"><img src=x onerror=alert(1)>'
@@ -212,22 +209,8 @@ def test_admin_shows_the_collaborators_name_and_summary_as_text(
 # --- PDF and Word ------------------------------------------------------------------
 
 
-def pdf_text(data: bytes) -> str:
-    done = subprocess.run(  # noqa: S603 (a fixed tool on test data)
-        [PDFTOTEXT, "-enc", "UTF-8", "-", "-"],
-        input=data,
-        capture_output=True,
-        check=True,
-    )
-    return "".join(done.stdout.decode().split())
-
-
-def squeezed(text: str) -> str:
-    return "".join(text.split())
-
-
 def test_brief_pdf_and_docx_hold_the_payloads_as_text(summary):
-    text = pdf_text(render_summary_pdf(summary))
+    text = squeezed(pdf_text(render_summary_pdf(summary)))
     assert squeezed(f"Mở đầu {PAYLOAD} hết.") in text
     # The control characters are dropped, not printed as empty boxes.
     assert squeezed(f"Nổi bật{SCRIPT}") in text
@@ -249,7 +232,7 @@ def test_summary_files_download_and_hold_the_payloads(client_of, staff, summary)
         )
         assert response.status_code == 200, kind
         files[kind] = b"".join(response.streaming_content)
-    assert squeezed(SCRIPT) in pdf_text(files["pdf"])
+    assert squeezed(SCRIPT) in squeezed(pdf_text(files["pdf"]))
     document = Document(io.BytesIO(files["docx"]))
     assert any(SCRIPT in p.text for p in document.paragraphs)
     assert_formulas_are_text(load_workbook(io.BytesIO(files["xlsx"])))
@@ -265,7 +248,7 @@ def test_minutes_pdf_holds_the_payloads_as_text(hostile, staff):
         conclusions=PAYLOAD,
     )
     meeting.refresh_from_db()
-    text = pdf_text(meeting_exports.minutes_pdf(meeting))
+    text = squeezed(pdf_text(meeting_exports.minutes_pdf(meeting)))
     assert squeezed(SCRIPT) in text  # the title
     assert squeezed(PAYLOAD) in text
     assert squeezed(f"Dư luận {CLOSER}") in text
@@ -356,7 +339,7 @@ def test_every_export_keeps_formulas_and_control_characters_as_text(
 
 def test_summary_sheets_keep_a_hostile_snapshot_as_text(summary):
     """The snapshot's sheets too: an issue title, a unit name and a topic."""
-    from summaries.formats.xlsx import write_summary_workbook
+    from summaries.renderers.xlsx import write_summary_workbook
 
     snapshot = dict(summary.snapshot)
     snapshot["unit"] = {**snapshot["unit"], "name": FORMULAS[0] + CONTROLS}

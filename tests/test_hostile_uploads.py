@@ -308,7 +308,7 @@ def test_import_over_the_limit_is_refused_before_it_is_read(
     settings.UPLOAD_MAX_BYTES = 1000
     read = []
     monkeypatch.setattr(
-        "collaborators.views_import.read_workbook", lambda upload: read.append(upload)
+        "collaborators.views.imports.read_workbook", lambda upload: read.append(upload)
     )
     client = client_of(staff)
     response = import_file(client, "roster.xlsx", workbook_bytes())

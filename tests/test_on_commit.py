@@ -8,53 +8,26 @@ transaction commits, the job queued inside the savepoint must still go).
 """
 
 import datetime
-import json
-import os
 
 import pytest
 from django.db import transaction
 
-from dluan.celery import app
 from dluan.models import Notification
 from dluan.services import notification_send
-from dluan.tests.test_celery_worker import _reset_pools
-from reports.models import ReportingPeriod
+from reports.tests.factories import ReportingPeriodFactory
 from summaries import services
 from summaries.models import Summary
 
-QUEUE = "celery"
-
 
 @pytest.fixture
-def queue():
+def queue(real_broker):
     """The broker's queue on an empty Redis database; a function listing its jobs."""
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI must set REDIS_URL: the broker test cannot run without it.")
-        pytest.skip("REDIS_URL is not set; .ci/run sets it")
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url = url
-    app.conf.task_always_eager = False
-    _reset_pools()
-    with app.connection_for_write() as conn:
-        client = conn.default_channel.client
-        client.flushdb()
-
-        def jobs() -> list[str]:
-            return [
-                json.loads(message)["headers"]["task"]
-                for message in client.lrange(QUEUE, 0, -1)
-            ]
-
-        yield jobs
-    app.conf.broker_url, app.conf.task_always_eager = saved
-    _reset_pools()
+    return real_broker.jobs
 
 
 @pytest.fixture
 def period(db):
-    return ReportingPeriod.objects.create(
+    return ReportingPeriodFactory(
         start=datetime.date(2026, 9, 1),
         end=datetime.date(2026, 10, 31),
         deadline=datetime.date(2026, 10, 25),

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
-import html5lib
 import pytest
 from auditlog.models import LogEntry
 from django.apps import apps
@@ -22,6 +21,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from dluan.models import User
+from tests.support.pages import html_problems
 
 SKIP_PREFIXES = ("/admin/", "/static/", "/i18n/", "/logout/")
 MAX_PAGES = 120
@@ -84,7 +84,7 @@ def _visit(username: str | None) -> Crawl:
             continue
         html = response.content.decode()
         result.pages[url] = html
-        page_problems, document = _problems(url, html)
+        page_problems, document = html_problems(url, html)
         result.problems.extend(page_problems)
         queue.extend(link for link in _links(document) if link not in seen)
     result.changed = _counts() != before
@@ -103,57 +103,6 @@ def _links(document) -> list[str]:
             continue
         found.append(href)
     return found
-
-
-def _problems(url: str, html: str) -> tuple[list[str], object]:
-    parser = html5lib.HTMLParser(strict=False, namespaceHTMLElements=True)
-    document = parser.parse(html)
-    problems = [
-        f"{url}: HTML parse error {err} at {pos}" for pos, err, _ in parser.errors
-    ]
-    ns = "{http://www.w3.org/1999/xhtml}"
-    root = document
-    if not root.get("lang"):
-        problems.append(f"{url}: <html> has no lang")
-    if len(list(root.iter(f"{ns}main"))) != 1:
-        problems.append(f"{url}: expected exactly one <main>")
-    if len(list(root.iter(f"{ns}h1"))) != 1:
-        problems.append(f"{url}: expected exactly one <h1>")
-    labelled = {
-        label.get("for") for label in root.iter(f"{ns}label") if label.get("for")
-    }
-    for tag in ("input", "select", "textarea"):
-        for field_ in root.iter(f"{ns}{tag}"):
-            if field_.get("type") in {"hidden", "submit", "button", "reset"}:
-                continue
-            if (
-                field_.get("aria-label")
-                or field_.get("aria-labelledby")
-                or field_.get("title")
-            ):
-                continue
-            if field_.get("id") and field_.get("id") in labelled:
-                continue
-            problems.append(f"{url}: <{tag} name={field_.get('name')}> has no label")
-    # What the Content-Security-Policy refuses: style attributes and elements, inline
-    # event handlers, inline scripts (JSON data for scripts is not executed).
-    for element in root.iter():
-        tag = str(element.tag).rsplit("}", 1)[-1]
-        if tag == "style" or "style" in element.attrib:
-            problems.append(f"{url}: inline style on <{tag}>")
-        if any(str(name).lower().startswith("on") for name in element.attrib):
-            problems.append(f"{url}: inline event handler on <{tag}>")
-        if (
-            tag == "script"
-            and not element.get("src")
-            and element.get("type") != "application/json"
-        ):
-            problems.append(f"{url}: inline script")
-    ids = [element.get("id") for element in root.iter() if element.get("id")]
-    duplicates = {i for i in ids if ids.count(i) > 1}
-    if duplicates:
-        problems.append(f"{url}: duplicate ids {sorted(duplicates)}")
-    return problems, document
 
 
 def _counts() -> dict[str, int]:

@@ -7,7 +7,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 
 from conftest import PHONE, browser_login
-from tests.test_accessibility import axe_violations
+from tests.support.pages import axe_violations
 
 SKIP = ("/admin/", "/static/", "/i18n/", "/logout/")
 MAX_PAGES = 60

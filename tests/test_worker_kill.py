@@ -22,7 +22,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -30,11 +29,15 @@ from django.conf import settings
 from django.db import connection
 
 from dluan.celery import app
-from dluan.tests.test_celery_worker import _reset_pools
-from reports.models import OpinionReport, OpinionStream, ReportingPeriod
-from reports.tests.factories import OpinionReportFactory, OpinionStreamFactory
+from reports.models import OpinionReport, OpinionStream
+from reports.tests.factories import (
+    OpinionReportFactory,
+    OpinionStreamFactory,
+    ReportingPeriodFactory,
+)
 from summaries import services
 from summaries.models import Summary
+from tests.support.broker import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 # The test worker's broker and limits: Redis gives an unacknowledged message back
@@ -45,35 +48,15 @@ OUR_APPS = ("dluan.", "collaborators.", "reports.", "meetings.", "summaries.")
 LOCKED_TABLES = ("reports_opinionreport", "reports_opinionstream")
 
 
-def _wait(condition, what: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting until {what}")
+WAIT = 60  # seconds: a prefork worker starts, and gives a job back, slowly
 
 
 @pytest.fixture
-def broker():
+def broker(real_broker):
     """The Redis test database, empty; the test process enqueues there."""
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI must set REDIS_URL: the broker test cannot run without it.")
-        pytest.skip("REDIS_URL is not set; .ci/run sets it")
     if connection.vendor != "postgresql":
         pytest.skip("a worker process shares the test database: PostgreSQL only")
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url = url
-    app.conf.task_always_eager = False
-    _reset_pools()
-    with app.connection_for_write() as conn:
-        client = conn.default_channel.client
-        client.flushdb()
-        yield client
-    app.conf.broker_url, app.conf.task_always_eager = saved
-    _reset_pools()
+    return real_broker.client
 
 
 class Worker:
@@ -104,7 +87,7 @@ class Worker:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        _wait(lambda: "ready." in self.text(), f"worker {name} is ready")
+        wait_until(lambda: "ready." in self.text(), f"worker {name} is ready", WAIT)
 
     def text(self) -> str:
         return self.log.read_text(errors="replace")
@@ -136,9 +119,10 @@ class Worker:
 
 
 @pytest.fixture
-def start_worker(tmp_path, broker, settings):
+def start_worker(tmp_path, broker, real_broker, settings):
     """Start a worker; ``short`` gives it the short visibility timeout and limits."""
     database = connection.settings_dict
+    broker_url = real_broker.url
     settings.MEDIA_ROOT = tmp_path / "media"
     common = f"""\
         from dluan.settings_test import *  # noqa: F403
@@ -146,7 +130,7 @@ def start_worker(tmp_path, broker, settings):
         DATABASES["default"]["NAME"] = {database["NAME"]!r}  # noqa: F405
         MEDIA_ROOT = Path({str(settings.MEDIA_ROOT)!r})  # noqa: F405
         CELERY_TASK_ALWAYS_EAGER = False
-        CELERY_BROKER_URL = {os.environ["REDIS_URL"]!r}
+        CELERY_BROKER_URL = {broker_url!r}
         """
     short_limits = f"""\
         CELERY_BROKER_TRANSPORT_OPTIONS = {{
@@ -246,7 +230,7 @@ def _assert_compiled_once(summary, town, period):
 
 @pytest.fixture
 def period(db):
-    return ReportingPeriod.objects.create(
+    return ReportingPeriodFactory(
         start=datetime.date(2026, 9, 1),
         end=datetime.date(2026, 10, 31),
         deadline=datetime.date(2026, 10, 25),
@@ -268,7 +252,11 @@ def test_a_worker_killed_mid_compile_leaves_the_summary_compiled_once(
     first = start_worker("first")
     report_lock()
     summary = services.summary_request(unit=town, period=period, user=staff)
-    _wait(lambda: _compiling(summary) and report_lock.waiting(), "the compile blocks")
+    wait_until(
+        lambda: _compiling(summary) and report_lock.waiting(),
+        "the compile blocks",
+        WAIT,
+    )
 
     first.kill()
     # The job is neither lost nor done: Redis holds it, unacknowledged.
@@ -278,7 +266,7 @@ def test_a_worker_killed_mid_compile_leaves_the_summary_compiled_once(
     assert _compiling(summary)
 
     second = start_worker("second")
-    _wait(lambda: _compiled(summary), "the new worker compiles the summary")
+    wait_until(lambda: _compiled(summary), "the new worker compiles the summary", WAIT)
     second.stop()
 
     _assert_compiled_once(summary, town, period)
@@ -305,13 +293,17 @@ def test_a_pool_process_killed_mid_compile_gives_the_job_back_at_once(
     worker = start_worker("pool", short=False)
     report_lock()
     summary = services.summary_request(unit=town, period=period, user=staff)
-    _wait(lambda: _compiling(summary) and report_lock.waiting(), "the compile blocks")
+    wait_until(
+        lambda: _compiling(summary) and report_lock.waiting(),
+        "the compile blocks",
+        WAIT,
+    )
     (child,) = worker.pool_processes()
 
     os.kill(child, signal.SIGKILL)
-    _wait(lambda: "WorkerLostError" in worker.text(), "the worker notices")
+    wait_until(lambda: "WorkerLostError" in worker.text(), "the worker notices", WAIT)
     report_lock.release()
-    _wait(lambda: _compiled(summary), "the job is compiled again")
+    wait_until(lambda: _compiled(summary), "the job is compiled again", WAIT)
     worker.stop()
 
     _assert_compiled_once(summary, town, period)

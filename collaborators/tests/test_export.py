@@ -10,7 +10,7 @@ EXPORT = reverse("collaborators:collaborator-export")
 
 
 def _sheet(response):
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     return list(workbook.worksheets[0].iter_rows(values_only=True))
 
 
@@ -34,7 +34,7 @@ def test_export_cells_cannot_be_formulas(client_of, staff, commune):
     name = '=HYPERLINK("http://evil.example","bấm vào")'
     CollaboratorFactory(full_name=name, unit=commune, occupation="+1+1", notes="@x")
     response = client_of(staff).get(EXPORT)
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = workbook.worksheets[0]
     cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
     assert all(cell.data_type != "f" for cell in cells)

@@ -71,7 +71,8 @@ def units(commune, other_commune):
 
 def test_template_downloads_with_the_columns(client_of, staff):
     response = client_of(staff).get(reverse("collaborators:import-template"))
-    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    content = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
     header = [cell.value for cell in sheet[1]]
     assert header == [str(column.label) for column in COLUMNS]
 

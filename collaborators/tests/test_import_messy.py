@@ -407,14 +407,14 @@ def test_the_uploader_may_go_on_in_another_browser(staff, columns_url):
 
 
 def test_the_columns_and_preview_pages_are_sound_html(client_of, staff, units):
-    from tests.test_pages import _problems
+    from tests.support.pages import html_problems
 
     client = client_of(staff)
     page, url = _columns_page(client)
-    problems, _document = _problems(url, page.content.decode())
+    problems, _document = html_problems(url, page.content.decode())
     preview_url = client.post(url, _with_unit(page))["Location"]
     preview = client.get(preview_url).content.decode()
-    problems += _problems(preview_url, preview)[0]
+    problems += html_problems(preview_url, preview)[0]
     assert problems == []
 
 
@@ -431,7 +431,7 @@ def test_the_columns_and_preview_pages_are_sound_html(client_of, staff, units):
     ],
 )
 def test_phones_get_their_leading_zero(written, stored):
-    from collaborators.spreadsheets import _phone
+    from collaborators.import_rows import _phone
 
     assert _phone(written) == stored
 
@@ -442,7 +442,8 @@ def test_the_template_in_either_language_is_matched_column_by_column(
 ):
     from django.utils import translation
 
-    from collaborators.spreadsheets import COLUMNS, template_workbook
+    from collaborators.exports import template_workbook
+    from collaborators.spreadsheets import COLUMNS
 
     with translation.override(language):
         content = template_workbook()

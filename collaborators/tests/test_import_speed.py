@@ -59,7 +59,7 @@ def _import_counting_queries(actor, start: int, count: int) -> int:
 
 def test_import_queries_grow_with_batches_not_rows(staff, units, monkeypatch):
     # Batches of 10 rows, so that every INSERT fits SQLite's 999 parameters too.
-    monkeypatch.setattr(services, "IMPORT_BATCH", 10)
+    monkeypatch.setattr(services.imports, "IMPORT_BATCH", 10)
     one_batch = _import_counting_queries(staff, 0, 10)
     three_batches = _import_counting_queries(staff, 100, 30)
     five_batches = _import_counting_queries(staff, 200, 50)

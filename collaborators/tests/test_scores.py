@@ -3,8 +3,6 @@ exports, a collaborator's own score and the terms-ending page."""
 
 import datetime
 import io
-import shutil
-import subprocess
 from decimal import Decimal
 
 import pytest
@@ -28,12 +26,12 @@ from collaborators.tests.factories import (
 )
 from meetings.models import Attendance, Meeting
 from meetings.tests.factories import InvitationFactory, MeetingFactory
-from reports.models import OpinionReport, ReportingPeriod, ReportingRecord
-from reports.tests.factories import OpinionReportFactory
+from reports.models import OpinionReport, ReportingRecord
+from reports.tests.factories import OpinionReportFactory, ReportingPeriodFactory
+from tests.support.pdf import pdf_text
 
 YEAR = 2025
 State = ReportingRecord.State
-PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"
 TITLE = "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"
 # Session, user, their unit, its subtree, count, keys, rows, notifications, the
 # unit drop-down: whatever the number of rows.
@@ -67,7 +65,7 @@ def other_ctv(other_collaborator):
 def test_reporting_and_on_time_count_periods_due_in_the_year(ctv):
     states = [State.ON_TIME, State.LATE, State.MISSING, State.PENDING]
     for month, state in zip([2, 4, 6, 8], states, strict=True):
-        period = ReportingPeriod.objects.create(
+        period = ReportingPeriodFactory(
             start=datetime.date(YEAR, month - 1, 1),
             end=datetime.date(YEAR, month, 28),
             deadline=datetime.date(YEAR, month, 23),
@@ -75,7 +73,7 @@ def test_reporting_and_on_time_count_periods_due_in_the_year(ctv):
         ReportingRecord.objects.create(
             collaborator=ctv, period=period, unit=ctv.unit, state=state
         )
-    earlier = ReportingPeriod.objects.create(
+    earlier = ReportingPeriodFactory(
         start=datetime.date(YEAR - 1, 11, 1),
         end=datetime.date(YEAR - 1, 12, 31),
         deadline=datetime.date(YEAR - 1, 12, 26),
@@ -351,7 +349,7 @@ def test_xlsx_rows_equal_the_list(client_of, staff, ranked):
     listed = client.get(scores_url(year=YEAR)).context["ranked"]
     response = client.get(scores_url("scores-export", year=YEAR))
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [(row[0], row[1], row[2], row[-1]) for row in rows] == [
         (rank, score.collaborator.full_name, score.unit.name, float(score.total))
@@ -367,12 +365,7 @@ def test_commendation_pdf_lists_the_top_in_vietnamese(
     response = client_of(staff).get(scores_url("scores-commendation", year=YEAR))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    text = subprocess.run(  # noqa: S603 (a fixed tool on test data)
-        [PDFTOTEXT, "-enc", "UTF-8", "-", "-"],
-        input=response.content,
-        capture_output=True,
-        check=True,
-    ).stdout.decode("utf-8")
+    text = pdf_text(b"".join(response.streaming_content))
     assert TITLE in text
     assert "Lê Văn Bình" in text and "Trần Thị Hoa" in text
     assert "Đặng Văn Ý" not in text  # third: beyond the list's size

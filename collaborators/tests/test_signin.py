@@ -7,8 +7,6 @@ backend that accepts them on the login page is another change.
 import datetime
 import logging
 import re
-import shutil
-import subprocess
 
 import pytest
 from auditlog.models import LogEntry
@@ -19,13 +17,13 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from collaborators import signin
 from collaborators.models import Collaborator, RosterEvent
-from collaborators.services import roster_event_record
+from collaborators.services import roster_event_record, signin
 from collaborators.tests.factories import CollaboratorFactory
 from dluan.accounts import signin_code_consume
 from dluan.models import Notification, SignInCode, User
 from dluan.tests.factories import DEMO_PASSWORD, UserFactory
+from tests.support.pdf import pdf_text
 
 
 def _urlpatterns():
@@ -56,21 +54,9 @@ def _urlpatterns():
 urlpatterns = _urlpatterns()
 pytestmark = pytest.mark.urls(__name__)
 
-PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"
 CODE = re.compile(r"\b[A-Z2-9]{5}-[A-Z2-9]{5}\b")
 NEW_PASSWORD = "Song-Bo-chay-qua-2026"
 TODAY = timezone.localdate()
-
-
-def pdf_text(content: bytes, tmp_path) -> str:
-    target = tmp_path / "slips.pdf"
-    target.write_bytes(content)
-    return subprocess.run(  # noqa: S603 (a fixed tool on test data)
-        [PDFTOTEXT, "-layout", str(target), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
 
 
 @pytest.fixture
@@ -199,14 +185,14 @@ def _post_slip(client, url, data=None):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert "no-store" in response["Cache-Control"]
-    return response.content
+    return b"".join(response.streaming_content)
 
 
 def test_give_by_slip_downloads_a_pdf_whose_code_works_once(
     client_of, staff, without_email, tmp_path, mailoutbox
 ):
     content = _give_slip(client_of(staff), without_email)
-    text = pdf_text(content, tmp_path)
+    text = pdf_text(content, layout=True)
     without_email.refresh_from_db()
     user = without_email.user
     assert user.username == "anh-dang"
@@ -247,7 +233,7 @@ def test_no_page_log_email_or_audit_entry_shows_the_code(
     caplog.set_level(logging.DEBUG)
     client = client_of(staff)
     content = _give_slip(client, without_email)
-    code = CODE.findall(pdf_text(content, tmp_path))[0]
+    code = CODE.findall(pdf_text(content, layout=True))[0]
     without_email.refresh_from_db()
     user = without_email.user
 
@@ -292,7 +278,7 @@ def test_bulk_gives_links_and_one_pdf_of_slips(
 
     with django_capture_on_commit_callbacks(execute=True):
         content = _post_slip(client, BULK)
-    text = pdf_text(content, tmp_path)
+    text = pdf_text(content, layout=True)
     assert len(CODE.findall(text)) == 6
     for record in slips:
         record.refresh_from_db()
@@ -350,9 +336,9 @@ def test_reset_by_email_stops_the_old_password_and_session(
 
 def test_reset_by_slip_replaces_the_old_code(client_of, staff, without_email, tmp_path):
     client = client_of(staff)
-    first = CODE.findall(pdf_text(_give_slip(client, without_email), tmp_path))[0]
+    first = CODE.findall(pdf_text(_give_slip(client, without_email), layout=True))[0]
     second = CODE.findall(
-        pdf_text(_post_slip(client, reset_url(without_email)), tmp_path)
+        pdf_text(_post_slip(client, reset_url(without_email)), layout=True)
     )[0]
     user = User.objects.get(collaborator=without_email)
     assert not signin_code_consume(user=user, code=first)
@@ -496,7 +482,7 @@ def test_administrator_gives_a_leader_an_account_by_slip(
     )
     user = User.objects.get(username="lanhdao-moi")
     assert (user.role, user.org_unit) == (User.Role.LEADER, town)
-    code = CODE.findall(pdf_text(content, tmp_path))[0]
+    code = CODE.findall(pdf_text(content, layout=True))[0]
     assert signin_code_consume(user=user, code=code)
 
 

@@ -11,18 +11,11 @@ e-mail goes through the notification queue, once.
 """
 
 import datetime
-import os
 import re
-import shutil
 import smtplib
 import socket
-import subprocess
-import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
-from django import db
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.messages import get_messages
 from django.core.mail.backends.locmem import EmailBackend
@@ -32,33 +25,22 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext, ngettext
 
-from collaborators import signin
 from collaborators.models import Collaborator
+from collaborators.services import signin
 from collaborators.tests.factories import CollaboratorFactory
 from dluan import accounts
 from dluan.accounts import signin_code_consume
-from dluan.celery import app
 from dluan.models import Notification, SignInCode, User
 from dluan.tasks import send_notification_emails
+from tests.support.broker import wait_until
+from tests.support.pdf import pdf_text
 
-PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"
 CODE = re.compile(r"\b[A-Z2-9]{5}-[A-Z2-9]{5}\b")
 LINK = re.compile(r"https?://[^/\s]+(/password/reset/\S+/)")
 NEW_PASSWORD = "Song-Bo-chay-qua-2026"
 BULK = "/collaborators/sign-in/"
 ACCOUNT_GIVE = "/collaborators/accounts/give/"
 SENT_AT = datetime.datetime(2026, 3, 2, 20, 30)  # an evening; naive, as _now() is
-
-
-def pdf_text(content: bytes, tmp_path) -> str:
-    target = tmp_path / "slips.pdf"
-    target.write_bytes(content)
-    return subprocess.run(  # noqa: S603 (a fixed tool on test data)
-        [PDFTOTEXT, "-layout", str(target), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
 
 
 def give_url(record):
@@ -175,7 +157,7 @@ def test_bulk_slips_past_a_render_limit_give_no_one_sign_in_and_a_second_press_d
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(BULK)
     assert response["Content-Type"] == "application/pdf"
-    codes = CODE.findall(pdf_text(response.content, tmp_path))
+    codes = CODE.findall(pdf_text(b"".join(response.streaming_content), layout=True))
     assert len(codes) == 3
     slipped = [record for record in imported if not record.email]
     users = {User.objects.get(collaborator=record) for record in slipped}
@@ -201,7 +183,7 @@ def test_a_single_slip_past_the_limit_makes_no_account(
     settings.PDF_MAX_HTML_CHARS = 8_000_000
     given = client.post(give_url(without_email), {"username": "anh-dang"})
     assert given["Content-Type"] == "application/pdf"
-    code = CODE.findall(pdf_text(given.content, tmp_path))[0]
+    code = CODE.findall(pdf_text(b"".join(given.streaming_content), layout=True))[0]
     assert signin_code_consume(user=User.objects.get(username="anh-dang"), code=code)
 
 
@@ -456,51 +438,19 @@ def test_a_link_queued_before_a_slip_reset_is_not_sent(
 # --- Through the real broker and a worker --------------------------------------------
 
 
-def _reset_pools():
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-def _close_connection(**kwargs):
-    db.connection.close()
-
-
-@pytest.fixture
-def real_broker():
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI must set REDIS_URL: the broker test cannot run without it.")
-        pytest.skip("REDIS_URL is not set; .ci/run sets it")
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url = url
-    app.conf.task_always_eager = False
-    _reset_pools()
-    with app.connection_for_write() as conn:
-        conn.default_channel.client.flushdb()
-    task_postrun.connect(_close_connection)
-    try:
-        with start_worker(
-            app, pool="solo", perform_ping_check=False, shutdown_timeout=10
-        ):
-            yield
-    finally:
-        task_postrun.disconnect(_close_connection)
-        app.conf.broker_url, app.conf.task_always_eager = saved
-        _reset_pools()
-
-
 @pytest.mark.broker
 def test_a_worker_emails_the_sign_in_link_once(
-    transactional_db, real_broker, client_of, staff, with_email, mailoutbox
+    transactional_db, worker, client_of, staff, with_email, mailoutbox
 ):
     response = client_of(staff).post(give_url(with_email), {"username": "an.nguyen"})
     assert response.status_code == 302
     notification = Notification.objects.get(recipient__username="an.nguyen")
-    deadline = time.monotonic() + 30
-    while notification.emailed_at is None and time.monotonic() < deadline:
-        time.sleep(0.2)
+
+    def emailed():
         notification.refresh_from_db()
+        return notification.emailed_at is not None
+
+    wait_until(emailed, "the worker sends the e-mail")
     assert notification.emailed_at is not None, "the worker did not send the e-mail"
     # The job delivered again sends nothing more.
     assert send_notification_emails.apply(args=[[notification.pk]]).get() == 0

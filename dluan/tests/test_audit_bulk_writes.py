@@ -13,6 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from collaborators.models import Collaborator
+from collaborators.tests.factories import CollaboratorFactory
 from meetings import services as meeting_services
 from meetings.models import DocumentReceipt, Invitation
 from meetings.tests.factories import InvitationFactory, MeetingFactory
@@ -99,9 +101,9 @@ def test_withdrawing_and_inviting_again_is_on_the_trail(
 def test_a_new_invitee_is_recorded_and_the_run_writes_one_insert_of_entries(
     staff, commune, meeting
 ):
-    from meetings.tests.factories import CollaboratorFactory
-
-    newcomers = CollaboratorFactory.create_batch(3, unit=commune)
+    newcomers = CollaboratorFactory.create_batch(
+        3, unit=commune, with_account=True, gender=Collaborator.Gender.FEMALE
+    )
     kept = [i.collaborator for i in meeting.invitations.all()]
     with CaptureQueriesContext(connection) as queries:
         meeting_services.invitations_set(

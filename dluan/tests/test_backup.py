@@ -23,8 +23,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from reports.models import Attachment, OpinionReport, ReportingPeriod
-from reports.tests.factories import OpinionReportFactory, OpinionStreamFactory
+from reports.models import Attachment, OpinionReport
+from reports.tests.factories import (
+    OpinionReportFactory,
+    OpinionStreamFactory,
+    ReportingPeriodFactory,
+)
 from summaries import services
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +71,7 @@ def media(settings, tmp_path):
 @pytest.fixture
 def world(media, town, staff, collaborator):
     """Reports with attachments and a summary with its PDF, on disk."""
-    period = ReportingPeriod.objects.create(
+    period = ReportingPeriodFactory(
         start=datetime.date(2026, 9, 1),
         end=datetime.date(2026, 10, 31),
         deadline=datetime.date(2026, 10, 25),

@@ -1,5 +1,3 @@
-import os
-
 import pytest
 from django.urls import reverse
 
@@ -25,10 +23,9 @@ def test_healthz_is_503_when_the_configured_broker_does_not_answer(
 
 
 @pytest.mark.broker
-@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
-def test_healthz_reports_the_real_broker(client, db, settings):
+def test_healthz_reports_the_real_broker(client, db, settings, real_broker):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CELERY_BROKER_URL = os.environ["REDIS_URL"]
+    settings.CELERY_BROKER_URL = real_broker.url
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json()["broker"] == "ok"

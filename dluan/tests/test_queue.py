@@ -7,61 +7,16 @@ inline; ``test_broker_down.py`` runs the whole story through Redis and a worker.
 
 import smtplib
 import socket
-from contextlib import contextmanager
 
 import pytest
 from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 
-from dluan.celery import app
 from dluan.models import Notification, UnsentTask
 from dluan.queue import unsent_tasks_send
 from dluan.services import notification_send
 from dluan.tasks import EMAIL_CLAIM_LEASE, send_notification_emails
-
-
-def closed_port_url() -> str:
-    """A Redis URL on a local port that was free a moment ago: nothing answers."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"redis://127.0.0.1:{port}/6"
-
-
-def reset_pools():
-    """Drop connections pooled for another broker URL."""
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-@contextmanager
-def celery_broker(settings, url: str | None):
-    """Point Celery (and /healthz) at ``url``; None runs tasks inline."""
-    saved = (
-        app.conf.broker_url,
-        app.conf.task_always_eager,
-        app.conf.broker_transport_options,
-        app.conf.broker_connection_timeout,
-    )
-    settings.CELERY_TASK_ALWAYS_EAGER = url is None
-    settings.CELERY_BROKER_URL = url or "memory://localhost/"
-    app.conf.broker_url = settings.CELERY_BROKER_URL
-    app.conf.task_always_eager = url is None
-    app.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
-    app.conf.broker_connection_timeout = getattr(
-        settings, "CELERY_BROKER_CONNECTION_TIMEOUT", 4
-    )
-    reset_pools()
-    try:
-        yield
-    finally:
-        (
-            app.conf.broker_url,
-            app.conf.task_always_eager,
-            app.conf.broker_transport_options,
-            app.conf.broker_connection_timeout,
-        ) = saved
-        reset_pools()
+from tests.support.broker import celery_broker, closed_port_url
 
 
 def test_publishing_to_a_broker_that_is_gone_gives_up_within_seconds(settings):

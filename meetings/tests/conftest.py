@@ -1,10 +1,8 @@
 import pytest
 
-from meetings.tests.factories import (
-    CollaboratorFactory,
-    InvitationFactory,
-    MeetingFactory,
-)
+from collaborators.models import Collaborator
+from collaborators.tests.factories import CollaboratorFactory
+from meetings.tests.factories import InvitationFactory, MeetingFactory
 
 
 @pytest.fixture
@@ -24,7 +22,9 @@ def other_meeting(other_town, other_staff):
 @pytest.fixture
 def make_invitees(commune):
     def _make(meeting, count):
-        people = CollaboratorFactory.create_batch(count, unit=commune)
+        people = CollaboratorFactory.create_batch(
+            count, unit=commune, with_account=True, gender=Collaborator.Gender.FEMALE
+        )
         for person in people:
             InvitationFactory(meeting=meeting, collaborator=person)
         return people

@@ -3,10 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from collaborators.models import Collaborator
-from collaborators.tests.factories import CollaboratorFactory as BaseCollaboratorFactory
 from meetings.models import Invitation, Meeting, ReferenceDocument
-from reports.models import Issue, OpinionReport, ReportingPeriod
 
 
 def in_days(days: int, hour: int = 8) -> datetime.datetime:
@@ -14,13 +11,6 @@ def in_days(days: int, hour: int = 8) -> datetime.datetime:
     return datetime.datetime.combine(
         day, datetime.time(hour), tzinfo=timezone.get_current_timezone()
     )
-
-
-class CollaboratorFactory(BaseCollaboratorFactory):
-    """Meetings invite people who sign in: every collaborator here has an account."""
-
-    gender = Collaborator.Gender.FEMALE
-    with_account = True
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):
@@ -42,37 +32,6 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     collaborator = None
     sent_at = factory.LazyFunction(timezone.now)
-
-
-class PeriodFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ReportingPeriod
-
-    start = factory.LazyFunction(
-        lambda: timezone.localdate() - datetime.timedelta(days=20)
-    )
-    end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(days=60))
-    deadline = factory.LazyAttribute(lambda o: o.end - datetime.timedelta(days=5))
-
-
-class IssueFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Issue
-
-    unit = None
-    title = factory.Sequence(lambda n: f"Ô nhiễm sông Bồ {n}")
-    created_by = None
-
-
-class ReportFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = OpinionReport
-
-    author = None
-    unit = factory.LazyAttribute(lambda o: o.author.unit)
-    title = factory.Sequence(lambda n: f"Dư luận về giá điện {n}")
-    status = OpinionReport.Status.ACCEPTED
-    accepted_at = factory.LazyFunction(timezone.now)
 
 
 class DocumentFactory(factory.django.DjangoModelFactory):

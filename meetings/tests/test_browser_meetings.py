@@ -2,8 +2,6 @@
 collaborator answers the invitation and confirms reading a document."""
 
 import datetime
-import shutil
-import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,8 +10,9 @@ from django.utils import timezone
 from conftest import DESKTOP, PHONE, SCREENSHOTS, browser_login, screenshot
 from meetings import services
 from meetings.models import Attendance, DocumentReceipt, Invitation, Meeting
-from meetings.tests.factories import IssueFactory
-from tests.test_accessibility import axe_violations
+from reports.tests.factories import IssueFactory
+from tests.support.pages import axe_violations
+from tests.support.pdf import pdf_text
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CONCLUSIONS = (
@@ -126,9 +125,5 @@ def test_briefing_journey(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     target = SCREENSHOTS / "meetings-minutes.pdf"
     download_info.value.save_as(str(target))
-    text = subprocess.run(  # noqa: S603 (a fixed tool on test data)
-        [shutil.which("pdftotext") or "/usr/bin/pdftotext", str(target), "-"],
-        capture_output=True,
-        check=True,
-    ).stdout.decode("utf-8")
+    text = pdf_text(target)
     assert CONCLUSIONS in " ".join(text.split())

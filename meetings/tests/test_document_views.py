@@ -2,8 +2,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from collaborators.models import Collaborator
+from collaborators.tests.factories import CollaboratorFactory
 from meetings.models import DocumentReceipt, ReferenceDocument
-from meetings.tests.factories import CollaboratorFactory, DocumentFactory
+from meetings.tests.factories import DocumentFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -135,7 +137,9 @@ def test_no_recipient_is_refused(client_of, staff):
 
 
 def test_cannot_hand_out_to_someone_out_of_scope(client_of, staff, other_town):
-    stranger = CollaboratorFactory(unit=other_town)
+    stranger = CollaboratorFactory(
+        unit=other_town, with_account=True, gender=Collaborator.Gender.FEMALE
+    )
     response = client_of(staff).post(
         reverse("meetings:document-create"), _post(collaborators=[stranger])
     )

@@ -10,23 +10,13 @@ from openpyxl import load_workbook
 
 from meetings import services
 from meetings.models import Attendance
-from meetings.tests.factories import IssueFactory
+from reports.tests.factories import IssueFactory
+from tests.support.pdf import pdf_text
 
-PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"
 PDFFONTS = shutil.which("pdffonts") or "/usr/bin/pdffonts"
 REPORTED = "Nhân dân phường Tứ Hạ phấn khởi trước việc đầu tư đường Độc Lập."
 GUIDANCE = "Đề nghị cộng tác viên tiếp tục nắm bắt tâm tư về giải phóng mặt bằng."
 CONCLUSIONS = "Đồng chí Trưởng ban kết luận: ưu tiên theo dõi sạt lở bờ sông Hương."
-
-
-def pdf_text(data: bytes) -> str:
-    result = subprocess.run(  # noqa: S603 (a fixed tool on test data)
-        [PDFTOTEXT, "-layout", "-enc", "UTF-8", "-", "-"],
-        input=data,
-        capture_output=True,
-        check=True,
-    )
-    return result.stdout.decode("utf-8")
 
 
 @pytest.fixture
@@ -72,7 +62,7 @@ def test_minutes_pdf_keeps_the_vietnamese_intact(client_of, staff, recorded):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
-    text = " ".join(pdf_text(response.content).split())
+    text = " ".join(pdf_text(response.getvalue(), layout=True).split())
     for expected in (
         REPORTED,
         GUIDANCE,
@@ -96,7 +86,7 @@ def test_minutes_pdf_embeds_the_vendored_font(client_of, staff, recorded):
     data = (
         client_of(staff)
         .get(reverse("meetings:meeting-minutes-pdf", args=[recorded.pk]))
-        .content
+        .getvalue()
     )
     fonts = subprocess.run(  # noqa: S603 (a fixed tool on test data)
         [PDFFONTS, "-"], input=data, capture_output=True, check=True
@@ -111,7 +101,7 @@ def test_attendance_sheet_lists_each_invitee(
         reverse("meetings:meeting-attendance-xlsx", args=[recorded.pk])
     )
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    sheet = load_workbook(io.BytesIO(response.getvalue())).worksheets[0]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     names = [row[1] for row in rows]
     assert sorted(names) == sorted(
@@ -130,6 +120,6 @@ def test_minutes_pdf_leaves_out_a_dropped_agenda_item(client_of, staff, meeting)
     response = client_of(staff).get(
         reverse("meetings:meeting-minutes-pdf", args=[meeting.pk])
     )
-    text = " ".join(pdf_text(response.content).split())
+    text = " ".join(pdf_text(response.getvalue(), layout=True).split())
     assert "Giá lúa vụ Đông Xuân" in text
     assert "Huyền Trân" not in text

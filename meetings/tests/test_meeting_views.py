@@ -6,17 +6,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from collaborators.models import Collaborator
+from collaborators.tests.factories import CollaboratorFactory
 from meetings import services
 from meetings.models import AgendaItem, Attendance, Invitation, Meeting, MeetingAction
 from meetings.tests.factories import (
-    CollaboratorFactory,
     DocumentFactory,
     InvitationFactory,
-    IssueFactory,
     MeetingFactory,
     in_days,
 )
 from reports.models import FollowUp
+from reports.tests.factories import IssueFactory
 
 STAFF_PAGES = [
     "meetings:meeting-update",
@@ -30,7 +31,9 @@ MANAGER_PAGES = ["meetings:meeting-minutes-pdf", "meetings:meeting-attendance-xl
 @pytest.fixture
 def outsider(commune):
     """A collaborator of the same commune who was not invited."""
-    return CollaboratorFactory(unit=commune).user
+    return CollaboratorFactory(
+        unit=commune, with_account=True, gender=Collaborator.Gender.FEMALE
+    ).user
 
 
 def _url(name, meeting):

@@ -1,35 +1,11 @@
 """The shared PDF renderer (dluan/pdf.py): vendored fonts only, nothing else."""
 
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from dluan import pdf
-
-
-@pytest.fixture
-def counting_server():
-    hits = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/css")
-            self.end_headers()
-            self.wfile.write(b"body { color: red }")
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", hits
-    server.shutdown()
 
 
 def test_fetcher_serves_a_vendored_font():

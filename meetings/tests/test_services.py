@@ -18,14 +18,13 @@ from meetings.models import (
     ReferenceDocument,
 )
 from meetings.selectors import agenda_proposal
-from meetings.tests.factories import (
+from meetings.tests.factories import MeetingFactory, in_days
+from reports.models import FocusTopic, FollowUp, Issue, OpinionReport, Topic
+from reports.tests.factories import (
     IssueFactory,
-    MeetingFactory,
-    PeriodFactory,
-    ReportFactory,
-    in_days,
+    OpinionReportFactory,
+    ReportingPeriodFactory,
 )
-from reports.models import FocusTopic, FollowUp, Issue, Topic
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -92,7 +91,7 @@ def test_periodic_meeting_needs_a_period_and_only_one(staff, collaborator):
             title="Giao ban",
             starts_at=in_days(2),
         )
-    period = PeriodFactory()
+    period = ReportingPeriodFactory()
     meeting = services.meeting_schedule(
         user=staff, kind=Meeting.Kind.PERIODIC, title="Giao ban", starts_at=in_days(2)
     )
@@ -111,8 +110,8 @@ def test_ensure_periodic_creates_this_and_next_period_once(
     staff, other_staff, collaborator
 ):
     assert services.meeting_ensure_periodic() == 0  # no period: nothing
-    current = PeriodFactory()
-    following = PeriodFactory(start=current.end + datetime.timedelta(days=1))
+    current = ReportingPeriodFactory()
+    following = ReportingPeriodFactory(start=current.end + datetime.timedelta(days=1))
     assert services.meeting_ensure_periodic() == 4  # two units with staff × two periods
     assert services.meeting_ensure_periodic() == 0
     town_meetings = Meeting.objects.filter(unit=staff.org_unit).order_by("starts_at")
@@ -128,7 +127,7 @@ def test_ensure_periodic_creates_this_and_next_period_once(
 def test_the_celery_task_calls_the_service(staff):
     from meetings.tasks import meetings_ensure_periodic
 
-    PeriodFactory()
+    ReportingPeriodFactory()
     assert meetings_ensure_periodic.delay().get() == 1
 
 
@@ -268,13 +267,18 @@ def test_unknown_attendance_status_is_refused(meeting, staff, collaborator):
     assert not Attendance.objects.exists()
 
 
+def accepted_report(**fields):
+    fields.setdefault("accepted_at", timezone.now())
+    return OpinionReportFactory(status=OpinionReport.Status.ACCEPTED, **fields)
+
+
 # --- Agenda ----------------------------------------------------------------------------
 
 
 def test_agenda_proposal_puts_focus_topics_first_and_skips_old_reports(
     meeting, staff, town, collaborator
 ):
-    period = PeriodFactory()
+    period = ReportingPeriodFactory()
     land = Topic.objects.create(name="Đất đai")
     prices = Topic.objects.create(name="Giá cả")
     FocusTopic.objects.create(period=period, topic=land, unit=town)
@@ -283,8 +287,8 @@ def test_agenda_proposal_puts_focus_topics_first_and_skips_old_reports(
     focused = IssueFactory(unit=town, created_by=staff, severity=Issue.Severity.LOW)
     focused.topics.add(land)
     IssueFactory(unit=town, created_by=staff, status=Issue.Status.CLOSED)
-    on_issue = ReportFactory(author=author, issue=severe)
-    loose = ReportFactory(author=author)
+    on_issue = accepted_report(author=author, issue=severe)
+    loose = accepted_report(author=author)
     loose.topics.add(prices)
     # A held briefing yesterday: reports accepted before it are not proposed again.
     MeetingFactory(
@@ -292,7 +296,7 @@ def test_agenda_proposal_puts_focus_topics_first_and_skips_old_reports(
         status=Meeting.Status.HELD,
         starts_at=timezone.now() - datetime.timedelta(days=1),
     )
-    old = ReportFactory(
+    old = accepted_report(
         author=author, accepted_at=timezone.now() - datetime.timedelta(days=2)
     )
     proposals = agenda_proposal(meeting)

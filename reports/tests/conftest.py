@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from reports import services
 from reports.tests.factories import (
     IssueFactory,
     OpinionReportFactory,
@@ -82,3 +83,11 @@ def jpeg_with_gps(name="anh.jpg") -> SimpleUploadedFile:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", exif=exif)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+@pytest.fixture
+def linked(report, other_report, issue, staff):
+    """``issue``, with a report from each collaborator linked to it by staff."""
+    services.report_link_issue(report=report, issue=issue, user=staff)
+    services.report_link_issue(report=other_report, issue=issue, user=staff)
+    return issue

@@ -3,8 +3,28 @@ import datetime
 import factory
 from django.utils import timezone
 
-from reports.models import FollowUp, Issue, OpinionReport, OpinionStream, Topic
+from reports.models import (
+    FollowUp,
+    Issue,
+    OpinionReport,
+    OpinionStream,
+    ReportingPeriod,
+    Topic,
+)
 from reports.services import period_for
+
+
+class ReportingPeriodFactory(factory.django.DjangoModelFactory):
+    """A reporting period; by default the current one, begun twenty days ago."""
+
+    class Meta:
+        model = ReportingPeriod
+
+    start = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=20)
+    )
+    end = factory.LazyAttribute(lambda o: o.start + datetime.timedelta(days=60))
+    deadline = factory.LazyAttribute(lambda o: o.end - datetime.timedelta(days=5))
 
 
 class TopicFactory(factory.django.DjangoModelFactory):

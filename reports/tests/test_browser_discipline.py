@@ -10,7 +10,7 @@ from collaborators.scoring import scores_compute
 from conftest import PHONE, browser_login, screenshot
 from reports import services
 from reports.models import ReportingPeriod
-from reports.tests.factories import OpinionReportFactory
+from reports.tests.factories import OpinionReportFactory, ReportingPeriodFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +20,7 @@ def past_period(db):
     """A period whose deadline passed ten days ago."""
     today = timezone.localdate()
     deadline = today - datetime.timedelta(days=10)
-    return ReportingPeriod.objects.create(
+    return ReportingPeriodFactory(
         start=deadline - datetime.timedelta(days=50),
         end=deadline + datetime.timedelta(days=5),
         deadline=deadline,

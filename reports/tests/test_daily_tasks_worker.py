@@ -8,18 +8,17 @@ from celery.signals import task_postrun
 from django.utils import timezone
 
 from dluan.models import Notification
-from dluan.tests.test_celery_worker import real_broker  # noqa: F401 - a fixture
 from reports import tasks
 from reports.models import EarlyWarning, OpinionReport, ReportingPeriod
 from reports.services import period_for
 from reports.tests.factories import OpinionReportFactory
-from reports.tests.test_reminders_worker import _wait
+from tests.support.broker import wait_until
 
 
 @pytest.mark.broker
 def test_reminder_and_warning_tasks_through_the_worker_send_once(
     transactional_db,
-    real_broker,  # noqa: F811
+    worker,
     collaborator,
     other_collaborator,
     staff,
@@ -48,20 +47,20 @@ def test_reminder_and_warning_tasks_through_the_worker_send_once(
         for _round in range(2):
             tasks.reminders_send.delay()
             tasks.warnings_raise.delay()
-        _wait(
+        wait_until(
             lambda: (
                 finished.count("reports.tasks.reminders_send") == 2
                 and finished.count("reports.tasks.warnings_raise") == 2
             ),
-            "run both tasks twice",
+            "the worker runs both tasks twice",
         )
-        _wait(
+        wait_until(
             lambda: (
                 not Notification.objects.filter(emailed_at__isnull=True)
                 .exclude(recipient__email="")
                 .exists()
             ),
-            "send the e-mails",
+            "the worker sends the e-mails",
         )
     finally:
         task_postrun.disconnect(_count)

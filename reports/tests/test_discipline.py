@@ -16,11 +16,14 @@ from dluan.tests.factories import OrgUnitFactory, UserFactory
 from reports import selectors, services
 from reports.models import (
     OpinionReport,
-    ReportingPeriod,
     ReportingRecord,
     ReportingTally,
 )
-from reports.tests.factories import OpinionReportFactory, OpinionStreamFactory
+from reports.tests.factories import (
+    OpinionReportFactory,
+    OpinionStreamFactory,
+    ReportingPeriodFactory,
+)
 
 State = ReportingRecord.State
 Kind = RosterEvent.Kind
@@ -39,7 +42,7 @@ def at(day, hour=8, minute=0):
 
 @pytest.fixture
 def period(db):
-    return ReportingPeriod.objects.create(
+    return ReportingPeriodFactory(
         start=datetime.date(2025, 1, 1),
         end=datetime.date(2025, 2, 28),
         deadline=DEADLINE,
@@ -48,7 +51,7 @@ def period(db):
 
 @pytest.fixture
 def previous(db):
-    return ReportingPeriod.objects.create(
+    return ReportingPeriodFactory(
         start=datetime.date(2024, 11, 1),
         end=datetime.date(2024, 12, 31),
         deadline=datetime.date(2024, 12, 26),
@@ -421,7 +424,7 @@ def test_export_rows_equal_the_rows_on_screen(
         table = client.get(url(period, unit)).context["table"]
         response = client.get(url(period, unit, "reports:discipline-export"))
         assert response.status_code == 200
-        book = load_workbook(io.BytesIO(response.content))
+        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
         sheet = list(book.worksheets[0].iter_rows(min_row=2, values_only=True))
         shown = [table["own"], *table["children"], table["total"]]
         assert [row[1:6] for row in sheet] == [
@@ -508,7 +511,7 @@ def test_two_submissions_in_one_unit_at_once_keep_the_tally_right(commune, decid
             created_by=decider,
         )
         people.append(person)
-    period = ReportingPeriod.objects.create(
+    period = ReportingPeriodFactory(
         start=datetime.date(2025, 1, 1),
         end=datetime.date(2025, 2, 28),
         deadline=DEADLINE,

@@ -1,7 +1,6 @@
 """Reminder e-mails go through the real Redis broker to a real Celery worker, once."""
 
 import datetime
-import time
 
 import pytest
 from celery.signals import task_postrun
@@ -9,24 +8,15 @@ from django.utils import timezone
 
 from dluan.models import Notification
 from dluan.tasks import send_notification_emails
-from dluan.tests.test_celery_worker import real_broker  # noqa: F401 - a fixture
 from reports.services import period_for
 from reports.services.reminders import reminders_send
-
-
-def _wait(condition, what):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"the worker did not {what}")
+from tests.support.broker import wait_until
 
 
 @pytest.mark.broker
 def test_reminder_emails_go_out_through_the_worker_once(
     transactional_db,
-    real_broker,  # noqa: F811
+    worker,
     collaborator,
     other_collaborator,
     mailoutbox,
@@ -42,16 +32,16 @@ def test_reminder_emails_go_out_through_the_worker_once(
         today = period.deadline - datetime.timedelta(days=3)
         assert reminders_send(today=today) == 2
         notifications = Notification.objects.filter(key=f"reminder:before:{period.pk}")
-        _wait(
+        wait_until(
             lambda: not notifications.filter(emailed_at__isnull=True).exists(),
-            "send the e-mails",
+            "the worker sends the e-mails",
         )
         # Beat fires again: everyone is reminded already, nothing is queued.
         assert reminders_send(today=today) == 0
         # The broker delivers the e-mail task again: the worker sends nothing more.
         finished = len(done)
         send_notification_emails.delay(list(notifications.values_list("pk", flat=True)))
-        _wait(lambda: len(done) > finished, "run the repeated task")
+        wait_until(lambda: len(done) > finished, "the worker runs the repeated task")
     finally:
         task_postrun.disconnect(_count)
     assert sorted(message.to[0] for message in mailoutbox) == sorted(

@@ -11,8 +11,12 @@ from collaborators.tests.factories import CollaboratorFactory
 from dluan.models import Notification, OrgUnit
 from dluan.tests.factories import OrgUnitFactory
 from reports import services
-from reports.models import EarlyWarning, OpinionReport, OpinionStream, ReportingPeriod
-from reports.tests.factories import IssueFactory, OpinionReportFactory
+from reports.models import EarlyWarning, OpinionReport, OpinionStream
+from reports.tests.factories import (
+    IssueFactory,
+    OpinionReportFactory,
+    ReportingPeriodFactory,
+)
 
 Kind = EarlyWarning.Kind
 TODAY = datetime.date(2025, 6, 15)
@@ -34,7 +38,7 @@ def periods(db):
     for start, end in BOUNDS:
         end = datetime.date(*end)
         made.append(
-            ReportingPeriod.objects.create(
+            ReportingPeriodFactory(
                 start=datetime.date(*start),
                 end=end,
                 deadline=end - datetime.timedelta(days=5),

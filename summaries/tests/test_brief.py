@@ -5,11 +5,9 @@ nothing from the database); one test renders a saved summary end to end.
 """
 
 import datetime
-import http.server
 import io
 import shutil
 import subprocess
-import threading
 
 import pytest
 from django.utils import timezone, translation
@@ -18,43 +16,21 @@ from docx import Document
 from dluan import pdf
 from dluan.models import OrgUnit
 from reports.models import ReportingPeriod
+from reports.tests.factories import ReportingPeriodFactory
 from summaries import charts
 from summaries.brief import brief_document, change
-from summaries.formats.pdf import render_summary_pdf
-from summaries.formats.word import render_summary_docx
 from summaries.models import Summary
+from summaries.renderers.pdf import render_summary_pdf
+from summaries.renderers.word import render_summary_docx
 from summaries.tests.samples import sample_snapshot
+from tests.support.pdf import flat, pdf_text, squeezed
 
-PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"
 PDFINFO = shutil.which("pdfinfo") or "/usr/bin/pdfinfo"
 AUTHOR = "Trần Thị Hoa"
 ISSUE = "Ô nhiễm mùi từ bãi rác Thủy Phương ảnh hưởng khu dân cư"
 SCRIPT = "<script>alert(1)</script>"
 BREAKOUT = '"><img src=x onerror=alert(1)>'
 TOPIC = '<b>&"'
-
-
-@pytest.fixture(scope="module")
-def counting_server():
-    """A local HTTP server that counts every request made to it."""
-    hits = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/css")
-            self.end_headers()
-            self.wfile.write(b"body { color: red }")
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", hits
-    server.shutdown()
 
 
 def hostile_summary(base: str, **overrides) -> Summary:
@@ -86,22 +62,6 @@ def hostile_summary(base: str, **overrides) -> Summary:
     }
     fields.update(overrides)
     return Summary(**fields)
-
-
-def pdf_text(data: bytes, *, layout: bool = False) -> str:
-    args = [PDFTOTEXT, *(["-layout"] if layout else []), "-", "-"]
-    # A fixed tool on test data.
-    done = subprocess.run(args, input=data, capture_output=True, check=True)  # noqa: S603
-    return done.stdout.decode()
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def squeezed(text: str) -> str:
-    """Without any whitespace: a URL the PDF wrapped across lines reads whole."""
-    return "".join(text.split())
 
 
 def docx_text(data: bytes) -> str:
@@ -292,7 +252,7 @@ def test_empty_narrative_is_a_placeholder_in_a_draft_only():
 
 
 def test_saved_summary_renders_with_its_number_and_recipients(town, staff):
-    period = ReportingPeriod.objects.create(
+    period = ReportingPeriodFactory(
         start=datetime.date(2026, 9, 1),
         end=datetime.date(2026, 10, 31),
         deadline=datetime.date(2026, 10, 25),

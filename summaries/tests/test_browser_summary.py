@@ -2,28 +2,22 @@
 and watch the progress until a real worker has compiled it, edit the text and
 approve; a leader on a phone reads it, confirms reading and downloads the PDF."""
 
-import contextlib
 import datetime
-import os
-import shutil
-import subprocess
-import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django import db
 from django.db.backends.signals import connection_created
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from conftest import DESKTOP, PHONE, SCREENSHOTS, browser_login, screenshot
-from dluan.celery import app
 from dluan.models import Notification
 from reports.models import OpinionReport
 from reports.services import period_for
 from reports.tests.factories import OpinionReportFactory, OpinionStreamFactory
 from summaries.models import Summary, SummaryRead
+from summaries.tests.helpers import vi
+from tests.support.broker import wait_until
+from tests.support.pdf import flat, pdf_text
 
 GENERAL_SITUATION = (
     "Tình hình dư luận xã hội trên địa bàn thị xã cơ bản ổn định; nhân dân đồng "
@@ -31,11 +25,6 @@ GENERAL_SITUATION = (
 )
 # Long enough for a compilation on a slow runner, short enough to fail usefully.
 WORKER_WAIT_MS = 60_000
-
-
-def vi(message: str) -> str:
-    with translation.override("vi"):
-        return gettext(message)
 
 
 @pytest.fixture
@@ -60,10 +49,6 @@ def setting(transactional_db, town, staff, leader, collaborator, other_collabora
     return period
 
 
-def _close_connection(**kwargs):
-    db.connection.close()
-
-
 def _read_uncommitted(sender, connection, **kwargs):
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
@@ -84,75 +69,25 @@ def readers_do_not_lock(transactional_db):
     connection_created.disconnect(_read_uncommitted)
 
 
-def _reset_pools():
-    """Drop connections pooled for another broker URL."""
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def broker(readers_do_not_lock):
-    """The real Redis broker, with a worker the test starts when it wants:
-    ``broker()`` starts it. Until then, queued tasks wait in Redis."""
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI must set REDIS_URL: the broker test cannot run without it.")
-        pytest.skip("REDIS_URL is not set; .ci/run sets it")
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url = url
-    app.conf.task_always_eager = False
-    _reset_pools()
-    with app.connection_for_write() as conn:
-        conn.default_channel.client.flushdb()  # a dedicated database number
-    # The worker thread's own database connection is closed after each task, so
-    # that the test database can be flushed and dropped.
-    task_postrun.connect(_close_connection)
-    stack = contextlib.ExitStack()
-
-    def start():
-        stack.enter_context(
-            start_worker(
-                app, pool="solo", perform_ping_check=False, shutdown_timeout=10
-            )
-        )
-
-    try:
-        yield start
-    finally:
-        stack.close()
-        task_postrun.disconnect(_close_connection)
-        app.conf.broker_url, app.conf.task_always_eager = saved
-        _reset_pools()
-
-
 def _no_horizontal_scroll(page, viewport):
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 
 
 def _wait_for_files(summary: Summary) -> None:
     """Until the worker has rendered the brief of the summary's current text."""
-    deadline = time.monotonic() + WORKER_WAIT_MS / 1000
-    while time.monotonic() < deadline:
+
+    def ready():
         summary.refresh_from_db()
-        if summary.files_ready:
-            return
-        time.sleep(0.2)
-    pytest.fail("the worker did not render the brief")
+        return summary.files_ready
 
-
-def _pdf_text(path) -> str:
-    text = subprocess.run(  # noqa: S603 (a fixed tool on test data)
-        [shutil.which("pdftotext") or "/usr/bin/pdftotext", str(path), "-"],
-        capture_output=True,
-        check=True,
-    ).stdout.decode("utf-8")
-    return " ".join(text.split())
+    wait_until(ready, "the worker renders the brief", WORKER_WAIT_MS / 1000)
 
 
 @pytest.mark.browser
 @pytest.mark.broker
-def test_summary_journey(setting, broker, browser_context, town, staff, leader):
+def test_summary_journey(
+    setting, readers_do_not_lock, real_broker, browser_context, town, staff, leader
+):
     period = setting
 
     # Staff compile the last period on demand; no worker runs yet.
@@ -178,7 +113,7 @@ def test_summary_journey(setting, broker, browser_context, town, staff, leader):
     screenshot(desk, "summaries-waiting-1280")
 
     # A worker starts, compiles, and the page reloads itself.
-    broker()
+    real_broker.start_worker()
     desk.get_by_test_id("brief").wait_for(timeout=WORKER_WAIT_MS)
     desk.wait_for_load_state("networkidle")
     summary.refresh_from_db()
@@ -243,6 +178,6 @@ def test_summary_journey(setting, broker, browser_context, town, staff, leader):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     target = SCREENSHOTS / "summaries-brief.pdf"
     target.write_bytes(body)
-    text = _pdf_text(target)
+    text = flat(pdf_text(target))
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text
     assert GENERAL_SITUATION in text

@@ -10,17 +10,20 @@ from django.conf import settings
 from django.db import transaction
 
 from dluan.tasks import send_notification_emails
-from dluan.tests.test_celery_worker import real_broker  # noqa: F401 - a fixture
-from reports.models import OpinionReport, OpinionStream, ReportingPeriod
-from reports.tests.factories import OpinionReportFactory, OpinionStreamFactory
-from reports.tests.test_reminders_worker import _wait
+from reports.models import OpinionReport, OpinionStream
+from reports.tests.factories import (
+    OpinionReportFactory,
+    OpinionStreamFactory,
+    ReportingPeriodFactory,
+)
 from summaries import services, tasks
 from summaries.models import Summary
+from tests.support.broker import wait_until
 
 
 @pytest.fixture
 def period(db):
-    return ReportingPeriod.objects.create(
+    return ReportingPeriodFactory(
         start=datetime.date(2026, 9, 1),
         end=datetime.date(2026, 10, 31),
         deadline=datetime.date(2026, 10, 25),
@@ -42,7 +45,7 @@ def _reports(period, author, count=3):
 @pytest.mark.broker
 def test_worker_compiles_a_requested_summary_once(
     transactional_db,
-    real_broker,  # noqa: F811
+    worker,
     town,
     staff,
     collaborator,
@@ -61,12 +64,12 @@ def test_worker_compiles_a_requested_summary_once(
         # A second request while the first waits is the same request.
         again = services.summary_request(unit=town, period=period, user=staff)
         assert again.pk == summary.pk
-        _wait(lambda: len(finished) == 1, "compile the summary")
+        wait_until(lambda: len(finished) == 1, "the worker compiles the summary")
         summary.refresh_from_db()
         compiled_at = summary.compiled_at
         # The same job delivered twice (a redelivery after a lost ack): no change.
         tasks.summary_compile.delay(summary.pk)
-        _wait(lambda: len(finished) == 2, "run the job again")
+        wait_until(lambda: len(finished) == 2, "the worker runs the job again")
     finally:
         task_postrun.disconnect(_count)
     summary.refresh_from_db()
@@ -84,7 +87,7 @@ def test_worker_compiles_a_requested_summary_once(
 @pytest.mark.broker
 def test_a_compile_requested_in_a_rolled_back_transaction_never_runs(
     transactional_db,
-    real_broker,  # noqa: F811
+    worker,
     town,
     staff,
     period,
@@ -101,7 +104,10 @@ def test_a_compile_requested_in_a_rolled_back_transaction_never_runs(
             raise RuntimeError("the request failed after queuing")
         # A later job proves the worker is running and has taken everything queued.
         send_notification_emails.delay([])
-        _wait(lambda: "dluan.tasks.send_notification_emails" in started, "run")
+        wait_until(
+            lambda: "dluan.tasks.send_notification_emails" in started,
+            "the worker runs the later job",
+        )
     finally:
         task_postrun.disconnect(_count)
     assert "summaries.tasks.summary_compile" not in started

@@ -12,8 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from dluan.models import Notification
-from reports.models import OpinionReport, ReportingPeriod
-from reports.tests.factories import OpinionReportFactory, OpinionStreamFactory
+from reports.models import OpinionReport
+from reports.tests.factories import (
+    OpinionReportFactory,
+    OpinionStreamFactory,
+    ReportingPeriodFactory,
+)
 from summaries import services
 from summaries.models import Summary
 
@@ -23,7 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def period(db):
-    return ReportingPeriod.objects.create(
+    return ReportingPeriodFactory(
         start=datetime.date(2026, 9, 1),
         end=datetime.date(2026, 10, 31),
         deadline=datetime.date(2026, 10, 25),

@@ -13,7 +13,6 @@ from reports.models import (
     EarlyWarning,
     OpinionReport,
     OpinionStream,
-    ReportingPeriod,
     ReportingTally,
 )
 from reports.tests.factories import (
@@ -21,6 +20,7 @@ from reports.tests.factories import (
     IssueFactory,
     OpinionReportFactory,
     OpinionStreamFactory,
+    ReportingPeriodFactory,
     TopicFactory,
 )
 from summaries.snapshot import build_snapshot
@@ -43,10 +43,10 @@ def at(day: datetime.date, hour: int = 9) -> datetime.datetime:
 
 @pytest.fixture
 def periods(db):
-    previous = ReportingPeriod.objects.create(
+    previous = ReportingPeriodFactory(
         start=D(2026, 7, 1), end=D(2026, 8, 31), deadline=D(2026, 8, 25)
     )
-    current = ReportingPeriod.objects.create(
+    current = ReportingPeriodFactory(
         start=D(2026, 9, 1), end=D(2026, 10, 31), deadline=D(2026, 10, 25)
     )
     return previous, current

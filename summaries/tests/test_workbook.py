@@ -20,9 +20,9 @@ from reports.tests.factories import (
     OpinionStreamFactory,
     TopicFactory,
 )
-from summaries.formats import xlsx
-from summaries.formats.xlsx import write_summary_workbook
 from summaries.models import Summary
+from summaries.renderers import xlsx
+from summaries.renderers.xlsx import write_summary_workbook
 from summaries.tests.samples import sample_snapshot
 
 SHEETS = [

@@ -1,0 +1,169 @@
+"""The real Redis broker and a Celery worker, for the tests that need them.
+
+Every such test takes the ``real_broker`` fixture: it is the only way to the
+broker. The tests share one Redis database (REDIS_URL) and its queue, so they
+must never run at the same time: the root conftest marks every test using the
+fixture ``broker`` and puts them all in one xdist group, and the fixture holds a
+lock on the Redis database while the test runs, whatever the scheduling.
+"""
+
+import fcntl
+import hashlib
+import json
+import os
+import socket
+import tempfile
+import time
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun, worker_shutdown
+from django import db
+
+from dluan.celery import app
+
+QUEUE = "celery"
+
+
+def redis_url() -> str:
+    """REDIS_URL; without it the test fails in CI and is skipped elsewhere."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must set REDIS_URL: the broker test cannot run without it.")
+        pytest.skip("REDIS_URL is not set; .ci/run sets it")
+    return url
+
+
+def closed_port_url() -> str:
+    """A Redis URL on a local port that was free a moment ago: nothing answers."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/6"
+
+
+def reset_pools() -> None:
+    """Drop connections pooled for another broker URL."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextmanager
+def celery_broker(settings, url: str | None):
+    """Point Celery (and /healthz) at ``url``; None runs tasks inline."""
+    saved = (
+        app.conf.broker_url,
+        app.conf.task_always_eager,
+        app.conf.broker_transport_options,
+        app.conf.broker_connection_timeout,
+    )
+    settings.CELERY_TASK_ALWAYS_EAGER = url is None
+    settings.CELERY_BROKER_URL = url or "memory://localhost/"
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    app.conf.task_always_eager = url is None
+    app.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    app.conf.broker_connection_timeout = getattr(
+        settings, "CELERY_BROKER_CONNECTION_TIMEOUT", 4
+    )
+    reset_pools()
+    try:
+        yield
+    finally:
+        (
+            app.conf.broker_url,
+            app.conf.task_always_eager,
+            app.conf.broker_transport_options,
+            app.conf.broker_connection_timeout,
+        ) = saved
+        reset_pools()
+
+
+def wait_until(condition, what: str, seconds: float = 30) -> None:
+    """Poll ``condition`` until it holds; fail naming ``what`` after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"timed out after {seconds:g} s waiting until {what}")
+
+
+def _close_db_connections(**kwargs) -> None:
+    # In the worker's thread: its own database connections, which would keep the
+    # test database "being accessed by other users" when it is flushed or dropped.
+    db.connections.close_all()
+
+
+@contextmanager
+def _one_at_a_time(url: str):
+    """Hold the Redis database for this test, across processes."""
+    name = hashlib.sha256(url.encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"dluan-broker-{name}.lock"
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class Broker:
+    """The real broker, its Redis database emptied for the test."""
+
+    def __init__(self, url: str, client, stack: ExitStack):
+        self.url = url
+        self.client = client  # the Redis client on the broker's database
+        self._stack = stack
+
+    def flush(self) -> None:
+        self.client.flushdb()
+
+    def jobs(self) -> list[str]:
+        """The names of the tasks waiting in the queue, oldest first."""
+        return [
+            json.loads(message)["headers"]["task"]
+            for message in self.client.lrange(QUEUE, 0, -1)
+        ]
+
+    def start_worker(self) -> None:
+        """A Celery worker (solo pool) in a thread of this process, until the
+        test ends. Until it starts, queued tasks wait in Redis."""
+        self._stack.enter_context(
+            start_worker(
+                app, pool="solo", perform_ping_check=False, shutdown_timeout=10
+            )
+        )
+
+
+@pytest.fixture
+def real_broker(request, settings):
+    """Celery on the real Redis broker (REDIS_URL), its database empty; tasks are
+    queued there, not run inline. ``real_broker.start_worker()`` starts a worker."""
+    if request.node.get_closest_marker("broker") is None:
+        pytest.fail("a test on the real broker must be marked broker")
+    url = redis_url()
+    with (
+        _one_at_a_time(url),
+        celery_broker(settings, url),
+        app.connection_for_write() as conn,
+    ):
+        client = conn.default_channel.client
+        client.flushdb()  # a Redis database of the tests' own
+        task_postrun.connect(_close_db_connections)
+        worker_shutdown.connect(_close_db_connections)
+        try:
+            with ExitStack() as stack:
+                yield Broker(url, client, stack)
+        finally:
+            worker_shutdown.disconnect(_close_db_connections)
+            task_postrun.disconnect(_close_db_connections)
+
+
+@pytest.fixture
+def worker(real_broker):
+    """The real broker with a worker running from the start of the test."""
+    real_broker.start_worker()
+    return real_broker
