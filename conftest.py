@@ -16,7 +16,12 @@ from django.core.management import call_command
 from dluan.models import OrgUnit, User
 from dluan.tests.factories import DEMO_PASSWORD, OrgUnitFactory, UserFactory
 
-pytest_plugins = ["tests.support.broker", "tests.support.pages", "tests.support.pdf"]
+pytest_plugins = [
+    "tests.support.broker",
+    "tests.support.pages",
+    "tests.support.pdf",
+    "tests.support.walk",
+]
 
 BROKER_FIXTURE = "real_broker"
 

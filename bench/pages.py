@@ -39,7 +39,7 @@ FLOOR_PATH = "/password/"
 class Page:
     """A page measured for some personas; ``path`` is formatted with the objects.
 
-    The objects picked for each persona (see ``run.pick_objects``) are ``report``,
+    The objects picked for each persona (see ``measure.pick_objects``) are ``report``,
     ``issue``, ``collaborator``, ``meeting``, ``topic``, ``period`` and
     ``summary`` (ids).
     """
