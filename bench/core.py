@@ -120,3 +120,17 @@ def p95(values: list[float]) -> float:
     low = int(rank)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def peak_mb() -> float:
+    """This process's largest resident set since it started its program, in MB.
+
+    ``VmHWM`` belongs to the process's own memory map, made anew by ``exec``;
+    ``ru_maxrss`` is not: Linux carries the parent's resident size at the fork
+    into it, so a bench job run from a bench grown to 160 MB would read 160 MB.
+    """
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("/proc/self/status has no VmHWM")

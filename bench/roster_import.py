@@ -9,19 +9,20 @@ preview, the import of the valid rows. All of it inside one transaction rolled b
 at the end: the bench database keeps its roster.
 
 Prints one JSON line: ``{"rows", "imported", "seconds", "cpu_seconds", "steps",
-"peak_mb"}``, ``steps`` the seconds of each page, the peak being the process's largest resident set (``ru_maxrss``) over its whole
-life, Django's start included.
+"peak_mb"}``, ``steps`` the seconds of each page, the peak being the process's
+largest resident set over its whole life (``VmHWM``), Django's start included.
 """
 
 import datetime
 import json
-import resource
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the project imports
+
+from bench.core import peak_mb  # noqa: E402 - after the path is set
 
 HEADINGS = [
     "STT",
@@ -150,8 +151,7 @@ def main(username: str, workbook: str) -> None:
 
     django.setup()
     result = run(username, Path(workbook))
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({**result, "peak_mb": peak_kb / 1024}))
+    print(json.dumps({**result, "peak_mb": peak_mb()}))
 
 
 if __name__ == "__main__":

@@ -8,19 +8,20 @@ first, untimed, then times openpyxl's write-only mode writing them alone: what
 the export would cost if reading the database were free.
 
 Prints one JSON line: ``{"rows", "seconds", "cpu_seconds", "peak_mb"}``, the
-peak being the process's largest resident set (``ru_maxrss``) over its whole
+peak being the process's largest resident set (``VmHWM``) over its whole
 life; ``cpu_seconds`` is the timed part's processor time, steadier than the wall
 time on a busy machine.
 """
 
 import json
-import resource
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the project imports
+
+from bench.core import peak_mb  # noqa: E402 - after the path is set
 
 
 def export(unit, period, output: Path) -> tuple[int, float]:
@@ -67,14 +68,13 @@ def main(mode: str, unit_id: str, period_id: str, output: str) -> None:
     period = ReportingPeriod.objects.get(pk=period_id)
     run = {"export": export, "floor": floor}[mode]
     rows, seconds, cpu_seconds = run(unit, period, Path(output))
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(
             {
                 "rows": rows,
                 "seconds": seconds,
                 "cpu_seconds": cpu_seconds,
-                "peak_mb": peak_kb / 1024,
+                "peak_mb": peak_mb(),
             }
         )
     )
