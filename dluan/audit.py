@@ -293,6 +293,9 @@ class BulkChanges:
         self.actor = actor
         # (model, pk) to the row before the block's first change; None if created.
         self._before: dict[tuple[type, int], object] = {}
+        # (model, pk) to the object created, for the rows inserted and not changed
+        # since: its entry is made from it, as auditlog's is from the object saved.
+        self._held: dict[tuple[type, int], object] = {}
         # (object, many-to-many field, related objects added) from ``added``.
         self._added: list[tuple[object, str, list]] = []
 
@@ -311,6 +314,7 @@ class BulkChanges:
             return 0
         for row in rows:
             self._before.setdefault((model, row.pk), row)
+            self._held.pop((model, row.pk), None)
         pks = [row.pk for row in rows]
         return model._base_manager.filter(pk__in=pks).update(**values)
 
@@ -329,6 +333,7 @@ class BulkChanges:
             if obj.pk is None:
                 raise ValueError("BulkChanges needs the keys of the rows created.")
             self._before[(type(obj), obj.pk)] = None
+            self._held[(type(obj), obj.pk)] = obj
 
     def added(self, obj, field_name: str, related) -> None:
         """Rows of ``obj``'s many-to-many ``field_name`` inserted by the caller's own
@@ -356,12 +361,20 @@ class BulkChanges:
         for model, pks in by_model.items():
             content_type = ContentType.objects.get_for_model(model)
             lookup = unit_lookups().get(model._meta.label)
-            # The rows as they are now, with what their text and unit are read from.
-            for row in model._base_manager.select_related().filter(pk__in=pks):
+            # The rows created are the objects held; the rows changed are read as
+            # they are now, with what their text and unit are read from.
+            held = [self._held[(model, pk)] for pk in pks if (model, pk) in self._held]
+            changed = [pk for pk in pks if (model, pk) not in self._held]
+            if changed:
+                held += model._base_manager.select_related().filter(pk__in=changed)
+            for row in held:
                 before = self._before[(model, row.pk)]
-                changes = model_instance_diff(
-                    before, row, use_json_for_changes=json_changes
-                )
+                if before is None:
+                    changes = _created_diff(row, json_changes)
+                else:
+                    changes = model_instance_diff(
+                        before, row, use_json_for_changes=json_changes
+                    )
                 if not changes:
                     continue
                 entries.append(
@@ -385,6 +398,7 @@ class BulkChanges:
                     )
                 )
         self._before.clear()
+        self._held.clear()
         for obj, field_name, related in self._added:
             model = type(obj)
             # Only what auditlog itself logs: the fields registered as m2m_fields.
@@ -426,6 +440,51 @@ class BulkChanges:
                 update_fields=None,
             )
         LogEntry.objects.bulk_create(entries)
+
+
+@cache
+def _created_fields(model, json_changes: bool) -> list:
+    """The fields ``model_instance_diff(None, obj)`` compares for ``model``, in its
+    order, each with its value before (that of no object) and its mask."""
+    from auditlog.diff import get_field_value, get_mask_function, track_field
+
+    fields = {f for f in model._meta.get_fields() if track_field(f)}
+    options = auditlog.get_model_fields(model)
+    if options and (options["include_fields"] or options["exclude_fields"]) and fields:
+        if options["include_fields"]:
+            fields = [f for f in fields if f.name in options["include_fields"]]
+        if options["exclude_fields"]:
+            fields = [f for f in fields if f.name not in options["exclude_fields"]]
+    found = []
+    for field in fields:
+        mask = None
+        if options and field.name in options["mask_fields"]:
+            mask = get_mask_function(options.get("mask_callable"))
+        found.append((field, get_field_value(None, field, json_changes), mask))
+    return found
+
+
+def _created_diff(obj, json_changes: bool) -> dict | None:
+    """``model_instance_diff(None, obj)``: every field's [before, value], where the
+    fields are found once a model rather than once an object."""
+    from auditlog.diff import get_field_value, is_primitive
+    from django.utils.encoding import smart_str
+
+    diff = {}
+    for field, old, mask in _created_fields(type(obj), json_changes):
+        new = get_field_value(obj, field, json_changes)
+        if old == new:
+            continue
+        if mask is not None:
+            diff[field.name] = (mask(smart_str(old)), mask(smart_str(new)))
+        elif not json_changes:
+            diff[field.name] = (smart_str(old), smart_str(new))
+        else:
+            diff[field.name] = (
+                old if is_primitive(old) else smart_str(old),
+                new if is_primitive(new) else smart_str(new),
+            )
+    return diff or None
 
 
 def _text(value) -> str:

@@ -7,6 +7,7 @@ entries on the audit trail.
 """
 
 import pytest
+from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -15,6 +16,7 @@ from django.urls import reverse
 
 from collaborators.models import Collaborator
 from collaborators.tests.factories import CollaboratorFactory
+from dluan.audit import BulkChanges
 from meetings import services as meeting_services
 from meetings.models import DocumentReceipt, Invitation
 from meetings.tests.factories import InvitationFactory, MeetingFactory
@@ -152,3 +154,29 @@ def test_handing_out_and_reading_a_document_is_on_the_trail(
     page = trail(client, object_type="meetings.documentreceipt")
     assert page.count(str(receipt)) == 2  # handed, then read
     assert str(receipt) not in trail(client_of(other_staff))
+
+
+def test_rows_created_in_bulk_have_auditlogs_entries_without_being_read_back(
+    staff, commune, meeting
+):
+    newcomers = CollaboratorFactory.create_batch(3, unit=commune)
+    with CaptureQueriesContext(connection) as queries, BulkChanges(actor=staff) as bulk:
+        created = bulk.create(
+            [Invitation(meeting=meeting, collaborator=c) for c in newcomers]
+        )
+    # The entries are made from the objects inserted, as auditlog's from the
+    # object saved: the rows are not selected again.
+    reads = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT") and '"meetings_invitation"' in q["sql"]
+    ]
+    assert reads == []
+    for invitation in created:
+        [entry] = entries_for(invitation, LogEntry.Action.CREATE)
+        row = Invitation.objects.get(pk=invitation.pk)
+        expected = model_instance_diff(None, row)
+        assert entry.changes_dict == {k: list(v) for k, v in expected.items()}
+        assert entry.object_repr == str(row)
+        assert entry.actor == staff
+        assert entry.additional_data["unit"] == meeting.unit_id
