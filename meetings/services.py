@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collaborators.models import Collaborator
-from dluan.audit import BulkChanges
+from dluan.audit_bulk import BulkChanges
 from dluan.models import User
 from dluan.services import notification_send
 from dluan.uploads import DOCUMENTS, check_upload

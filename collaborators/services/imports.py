@@ -12,7 +12,7 @@ from collaborators.import_rows import validate_rows
 from collaborators.models import Collaborator, ImportDraft, ImportMapping
 from collaborators.services.roster import Status, appointment_for
 from collaborators.spreadsheets import Sheet
-from dluan.audit import BulkChanges
+from dluan.audit_bulk import BulkChanges
 from dluan.models import OrgUnit, User
 from dluan.search import fold
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from collaborators.models import Collaborator
 from collaborators.tests.factories import CollaboratorFactory
-from dluan.audit import BulkChanges
+from dluan.audit_bulk import BulkChanges
 from meetings import services as meeting_services
 from meetings.models import DocumentReceipt, Invitation
 from meetings.tests.factories import InvitationFactory, MeetingFactory

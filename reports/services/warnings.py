@@ -52,7 +52,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from dluan.audit import BulkChanges
+from dluan.audit_bulk import BulkChanges
 from dluan.models import OrgUnit, User
 from dluan.services import notification_send
 from reports.models import (
