@@ -142,7 +142,7 @@ def _remember_object(sender, instance, **kwargs):
     _logging.set(instance)
 
 
-def _unit_of(instance, lookup: str):
+def unit_of(instance, lookup: str):
     """Follow ``lookup`` (``"report__unit"``) on an object to a unit id."""
     *path, last = lookup.split("__")
     target = instance
@@ -173,7 +173,7 @@ def _stamp_unit(sender, instance: LogEntry, **kwargs):
         and pending._meta.concrete_model is model
         and str(pending.pk) == instance.object_pk
     ):
-        unit = _unit_of(pending, lookup)
+        unit = unit_of(pending, lookup)
     else:  # a many-to-many change: auditlog sends no pre_log for it
         unit = (
             model._base_manager.filter(pk=instance.object_pk)

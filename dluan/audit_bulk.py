@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import router
 from django.db.models.signals import pre_save
 
-from dluan.audit import _unit_of, unit_lookups
+from dluan.audit import unit_lookups, unit_of
 
 
 class BulkChanges:
@@ -136,7 +136,7 @@ class BulkChanges:
                         actor_email=getattr(self.actor, "email", None) or None,
                         cid=get_cid(),
                         additional_data={
-                            "unit": _unit_of(row, lookup) if lookup else None
+                            "unit": unit_of(row, lookup) if lookup else None
                         },
                     )
                 )
@@ -167,7 +167,7 @@ class BulkChanges:
                     actor=self.actor,
                     actor_email=getattr(self.actor, "email", None) or None,
                     cid=get_cid(),
-                    additional_data={"unit": _unit_of(obj, lookup) if lookup else None},
+                    additional_data={"unit": unit_of(obj, lookup) if lookup else None},
                 )
             )
         self._added.clear()

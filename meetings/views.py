@@ -407,7 +407,6 @@ def meeting_minutes_pdf(request, pk):
     require_manager(request.user)
     meeting = _meeting(request, pk)
     return downloads.download(
-        request,
         exports.minutes_pdf(meeting),
         filename=exports.minutes_filename(meeting),
         content_type=downloads.PDF,
@@ -419,7 +418,6 @@ def meeting_attendance_xlsx(request, pk):
     require_manager(request.user)
     meeting = _meeting(request, pk)
     return downloads.download(
-        request,
         exports.attendance_xlsx(meeting),
         filename=exports.attendance_filename(meeting),
         content_type=downloads.XLSX,
@@ -519,7 +517,6 @@ def document_detail(request, pk):
 def document_download(request, pk):
     document = _document(request, pk)
     return downloads.download(
-        request,
         document.file.open("rb"),
         filename=document.original_name,
         content_type=document.content_type,

@@ -216,6 +216,4 @@ def summary_download(request, pk, kind):
         f"bao-cao-tong-hop-{summary.period.start:%Y-%m}-{summary.unit_id}"
         f"-v{summary.version}.{kind}"
     )
-    return downloads.download(
-        request, field.open("rb"), filename=name, content_type=FILES[kind]
-    )
+    return downloads.download(field.open("rb"), filename=name, content_type=FILES[kind])

@@ -42,7 +42,6 @@ def _draft(request, token) -> ImportDraft:
 def import_template(request):
     require_staff(request.user)
     return download(
-        request,
         exports.template_workbook(),
         filename="mau-danh-sach-ctv.xlsx",
         content_type=XLSX,

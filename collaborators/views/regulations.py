@@ -91,7 +91,6 @@ def regulation_download(request, pk):
     if not regulation.file:
         raise Http404
     return download(
-        request,
         regulation.file.open("rb"),
         filename=regulation.file.name.rsplit("/", 1)[-1],
     )

@@ -45,7 +45,6 @@ def collaborator_export(request):
     queryset = selectors.collaborator_list(user=request.user, filters=form.filters())
     stamp = timezone.localdate().strftime("%Y%m%d")
     return download(
-        request,
         exports.roster_workbook(queryset),
         filename=f"danh-sach-ctv-{stamp}.xlsx",
         content_type=XLSX,

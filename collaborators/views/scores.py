@@ -110,7 +110,6 @@ def scores_export(request):
     _form, year, unit = _score_selection(request)
     ranking = selectors.score_ranking(user=request.user, year=year, unit=unit)
     return download(
-        request,
         exports.scores_workbook(ranking, scoring.weights()),
         filename=f"diem-thi-dua-{year}.xlsx",
         content_type=XLSX,
@@ -121,7 +120,6 @@ def scores_export(request):
 def scores_commendation(request):
     _form, year, unit = _score_selection(request)
     return download(
-        request,
         exports.commendation_pdf(user=request.user, year=year, unit=unit),
         filename=f"de-nghi-khen-thuong-{year}.pdf",
         content_type=PDF,

@@ -83,7 +83,6 @@ def _given_response(request, given: signin.Given, *, back: str) -> HttpResponse:
             ),
         )
         return download(
-            request,
             given.pdf,
             filename=f"phieu-dang-nhap-{given.user.pk}.pdf",
             content_type=PDF,
@@ -222,7 +221,6 @@ def signin_bulk(request):
             )
         if result.pdf is not None:
             return download(
-                request,
                 result.pdf,
                 filename="phieu-dang-nhap-ctv.pdf",
                 content_type=PDF,

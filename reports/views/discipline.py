@@ -63,7 +63,6 @@ def discipline_export(request):
     _form, unit, period = _selection(request)
     table = selectors.discipline_table(request.user, unit, period)
     return download(
-        request,
         exports.discipline_xlsx(table),
         filename=exports.discipline_filename(unit, period),
         content_type=XLSX,

@@ -254,9 +254,7 @@ def attachment_download(request, pk):
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     return download(
-        request,
         attachment.file.open("rb"),
         filename=attachment.original_name,
         content_type=attachment.content_type,
-        shows=attachment,
     )

@@ -84,16 +84,3 @@ def test_services_never_import_tasks():
     assert "summaries.tasks" not in _imports(APP / "services.py")
     assert "summaries.tasks" not in _imports(APP / "jobs.py")
     assert "summaries.services" in _imports(APP / "tasks.py")
-
-
-@pytest.mark.parametrize("app", ["summaries", "meetings"])
-def test_no_module_is_over_600_lines(app):
-    root = APP.parent / app
-    long = [
-        f"{path.relative_to(root)}: {length} lines"
-        for path in root.rglob("*.py")
-        if "migrations" not in path.parts
-        and not path.name.startswith(("demo", "scale"))
-        and (length := len(path.read_text().splitlines())) > 600
-    ]
-    assert long == []
