@@ -1,6 +1,7 @@
 """First journey: each demo role logs in, lands on its home page and logs out."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import DESKTOP, PHONE, browser_login, screenshot
 
@@ -37,5 +38,5 @@ def test_each_demo_role_logs_in_and_out(demo_site, demo_browser, viewport):
         menu.click()
         page.get_by_test_id("logout").click()
         page.wait_for_url("**/login/")
-        assert page.locator("#id_username").is_visible()
+        expect(page.locator("#id_username")).to_be_visible()
     assert errors == []

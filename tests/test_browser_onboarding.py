@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from collaborators.models import Collaborator
 from conftest import PHONE, browser_login, screenshot
@@ -34,7 +35,7 @@ def test_slip_to_first_report_on_a_phone_set_to_english(
     browser_login(canbo, staff.username)
     canbo.goto(f"/collaborators/{newcomer.pk}/")
     canbo.locator("[data-testid=signin-give]").click()
-    assert canbo.locator("[data-testid=by-slip]").is_visible()
+    expect(canbo.locator("[data-testid=by-slip]")).to_be_visible()
     screenshot(canbo, "onboarding-01-staff-give-sign-in")
     with canbo.expect_download() as download:
         canbo.locator("[data-testid=give]").click()

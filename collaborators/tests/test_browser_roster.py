@@ -1,6 +1,7 @@
 """Roster journeys in Chromium: staff search the roster, a collaborator acknowledges."""
 
 import pytest
+from playwright.sync_api import expect
 
 from collaborators.models import RegulationAcknowledgement
 from conftest import DESKTOP, PHONE, browser_login, screenshot
@@ -39,7 +40,7 @@ def test_collaborator_acknowledges_the_regulation(demo_browser):
     browser_login(page, username)
     page.get_by_test_id("acknowledge").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_test_id("acknowledged").is_visible()
+    expect(page.get_by_test_id("acknowledged")).to_be_visible()
     screenshot(page, "roster-collaborator-home-360")
     assert RegulationAcknowledgement.objects.filter(
         collaborator__user__username=username

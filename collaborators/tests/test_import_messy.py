@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from collaborators.models import Collaborator, ImportMapping
 from collaborators.spreadsheets import match_heading
@@ -478,5 +479,5 @@ def test_the_columns_page_fits_a_phone(transactional_db, browser_context):
     page.locator("#id_column_5").select_option("unit")
     page.get_by_test_id("columns-confirm").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_test_id("import-summary").is_visible()
+    expect(page.get_by_test_id("import-summary")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from conftest import DESKTOP, PHONE, SCREENSHOTS, browser_login, screenshot
 from meetings import services
@@ -87,7 +88,7 @@ def test_briefing_journey(
     phone.wait_for_load_state("networkidle")
     phone.get_by_test_id("confirm-read").click()
     phone.wait_for_load_state("networkidle")
-    assert phone.get_by_test_id("read-confirmed").is_visible()
+    expect(phone.get_by_test_id("read-confirmed")).to_be_visible()
     assert DocumentReceipt.objects.get().read_at is not None
 
     # Staff record attendance on a phone, one tap per row and one POST.

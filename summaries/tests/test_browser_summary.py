@@ -8,6 +8,7 @@ import pytest
 from django import db
 from django.db.backends.signals import connection_created
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from conftest import DESKTOP, PHONE, SCREENSHOTS, browser_login, screenshot
 from dluan.models import Notification
@@ -103,9 +104,9 @@ def test_summary_journey(
     assert (summary.unit, summary.period, summary.version) == (town, period, 1)
     assert desk.url.endswith(summary.get_absolute_url())
     progress = desk.get_by_test_id("summary-progress")
-    assert progress.is_visible()
+    expect(progress).to_be_visible()
     assert vi("Waiting for the worker…") in progress.inner_text()
-    assert desk.locator("#summary-progress-bar").is_visible()
+    expect(desk.locator("#summary-progress-bar")).to_be_visible()
     assert desk.get_by_test_id("brief").count() == 0
     # The page keeps polling; still nothing to do without a worker.
     desk.wait_for_timeout(1500)
@@ -151,7 +152,7 @@ def test_summary_journey(
     phone = browser_context(PHONE, locale="en-US").new_page()
     browser_login(phone, leader.username)
     latest = phone.get_by_test_id("dashboard-summary")
-    assert latest.is_visible()
+    expect(latest).to_be_visible()
     _no_horizontal_scroll(phone, PHONE)
     screenshot(phone, "summaries-leader-home-360")
     latest.locator(f"a[href='{summary.get_absolute_url()}']").click()
