@@ -11,7 +11,7 @@ from importlib import import_module
 
 from django.conf import settings
 
-PRODUCT_APPS = ("collaborators", "reports", "meetings", "summaries")
+PRODUCT_APPS = ("collaborators", "reports", "meetings", "surveys", "summaries")
 
 
 @dataclass(frozen=True)

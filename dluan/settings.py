@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "collaborators",
     "reports",
     "meetings",
+    "surveys",
     "summaries",
 ]
 

@@ -76,7 +76,10 @@ urlpatterns = [
     path("collaborators/", include("collaborators.urls")),
     path("reports/", include("reports.urls")),
     path("meetings/", include("meetings.urls")),
+    path("surveys/", include("surveys.urls")),
     path("summaries/", include("summaries.urls")),
+    # A survey's public link and personal links: no sign-in.
+    path("", include("surveys.urls_public")),
     # One sign-in page for everyone, with its lockout and second factor.
     path(
         "admin/login/",

@@ -1,0 +1,1 @@
+"""Surveys' views, one module per part of the work (see surveys/urls.py)."""

@@ -1,0 +1,7 @@
+"""(To be built: see surveys/urls.py.)"""
+
+from django.http import Http404
+
+
+def response_export(request, **kwargs):
+    raise Http404
