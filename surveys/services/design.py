@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from surveys.models import Choice, Question, QuestionnaireVersion, Response, Survey
+from surveys.models import Choice, QuestionnaireVersion, Response, Survey
 
 
 def _copy_version(version: QuestionnaireVersion) -> QuestionnaireVersion:
