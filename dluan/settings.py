@@ -289,6 +289,21 @@ for _name in (
         raise ImproperlyConfigured(f"{_name} must be at least 1.")
 del _name
 
+# The cache: Redis when configured, so that what it holds is shared by every web
+# process (the public survey link's rate limit, cached survey results, home
+# figures); else each process's memory, enough for `make run`'s one process.
+_CACHE_URL = env_redis_url("CACHE_URL") or env_redis_url("REDIS_URL")
+if _CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "dluan"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

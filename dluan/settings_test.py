@@ -39,3 +39,7 @@ WORKER_NICE = 0
 # Home figures are counted on every request; dluan/tests/test_home_figures.py
 # turns keeping them on.
 HOME_FIGURES_SECONDS = 0
+
+# Each test process keeps its cache entries apart (xdist workers share Redis, and
+# a run must not read the last run's entries).
+CACHES["default"]["KEY_PREFIX"] = "dluan-test-" + os.urandom(4).hex()  # noqa: F405
