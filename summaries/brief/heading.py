@@ -7,27 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dluan import pdf
+from dluan.document.heading import committee
 from summaries.models import Summary
 
 TIME_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-# The issuing committee (first heading line) → its short form in the number and
-# the name its standing office goes by: Party usage, the same in every language.
-_COMMITTEES = [
-    ("THÀNH ỦY", "ThU", "Thành ủy"),
-    ("THỊ ỦY", "TU", "Thị ủy"),
-    ("TỈNH ỦY", "TU", "Tỉnh ủy"),
-    ("HUYỆN ỦY", "HU", "Huyện ủy"),
-    ("QUẬN ỦY", "QU", "Quận ủy"),
-    ("ĐẢNG ỦY", "ĐU", "Đảng ủy"),
-]
-
-
-def _committee(issuer: list[str]) -> tuple[str, str]:
-    first = issuer[0] if issuer else ""
-    for prefix, short, name in _COMMITTEES:
-        if first.startswith(prefix):
-            return short, name
-    return "ĐU", "Đảng ủy"
 
 
 def _issue_day(summary: Summary) -> datetime.date:
@@ -40,7 +23,7 @@ def _issue_day(summary: Summary) -> datetime.date:
 def heading(summary: Summary) -> dict:
     unit = summary.unit
     issuer = pdf.issuer_lines(unit)
-    short, committee = _committee(issuer)
+    short, committee_name = committee(issuer)
     number_text = summary.number.strip()
     if not number_text:
         # Left blank for the office to fill in by hand; kept open in HTML too.
@@ -51,7 +34,7 @@ def heading(summary: Summary) -> dict:
     period = summary.period
     recipients = summary.recipient_lines() or [
         _("Standing Office of the %(committee)s (for report)")
-        % {"committee": committee},
+        % {"committee": committee_name},
         _("Members of the Standing Committee"),
         _("Filed: office"),
     ]

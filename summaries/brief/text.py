@@ -6,11 +6,10 @@ number format (``number`` and ``percent``, shared with the charts and kept in
 sentence, the snapshot's dates and codes read back through that module too.
 """
 
-import re
-
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from dluan.document.blocks import para, paragraphs, part, table  # noqa: F401
 from summaries.renderers import values
 from summaries.renderers.values import number, percent
 
@@ -18,7 +17,6 @@ from summaries.renderers.values import number, percent
 # leader reads the first few; a province's brief stays a few pages long.
 BRIEF_ROWS = 5
 MINUS = "\u2212"
-_BLANK_LINES = re.compile(r"\n\s*\n")
 
 
 def signed(delta, *, rate: bool = False) -> str:
@@ -73,37 +71,3 @@ def value(figure: dict | None):
 def day(iso: str | None) -> str:
     """An ISO date or date-time of the snapshot as dd/mm/yyyy (Vietnam time)."""
     return values.day(iso) or "—"
-
-
-def paragraphs(text: str, *, draft: bool) -> list[dict]:
-    """Narrative text split on blank lines; in a draft, a placeholder if empty."""
-    chunks = [chunk.strip() for chunk in _BLANK_LINES.split(text or "")]
-    found = [{"text": chunk, "italic": False} for chunk in chunks if chunk]
-    if not found and draft:
-        return [{"text": _("(Not written yet)"), "italic": True}]
-    return found
-
-
-def para(text: str, *, italic: bool = False) -> dict:
-    """One paragraph of a part."""
-    return {"text": text, "italic": italic}
-
-
-def part(heading="", paragraphs=(), tables=(), charts=()) -> dict:
-    """A part of a section: an optional heading, paragraphs, tables, charts."""
-    return {
-        "heading": heading,
-        "paragraphs": list(paragraphs),
-        "tables": list(tables),
-        "charts": list(charts),
-    }
-
-
-def table(caption: str, header: list[str], rows: list[list], numeric=()) -> dict:
-    """A table of a part; ``numeric`` columns are set flush right."""
-    return {
-        "caption": caption,
-        "header": header,
-        "rows": [[str(cell) for cell in row] for row in rows],
-        "numeric": list(numeric),
-    }

@@ -1,21 +1,10 @@
-"""The brief as PDF: ``templates/summaries/brief_pdf.html`` through WeasyPrint."""
+"""The brief as PDF: the Party document renderer of dluan.document."""
 
-from django.template.loader import render_to_string
-from django.utils import translation
-
-from dluan import pdf
+from dluan.document.pdf import render_document_pdf as render_brief_pdf
 from summaries.brief import official_brief
 from summaries.models import Summary
 
-TEMPLATE = "summaries/brief_pdf.html"
-
-
-def render_brief_pdf(document: dict, *, url_fetcher=None) -> bytes:
-    """``brief_document``'s result as PDF bytes; nothing is fetched but the fonts."""
-    # A Party document: Vietnamese whatever the reader's interface language.
-    with translation.override("vi"):
-        html = render_to_string(TEMPLATE, document)
-        return pdf.render_html_to_pdf(html, url_fetcher=url_fetcher)
+__all__ = ["render_brief_pdf", "render_summary_pdf"]
 
 
 def render_summary_pdf(summary: Summary, *, url_fetcher=None) -> bytes:

@@ -11,7 +11,9 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils.formats import number_format
+
+# The brief, its charts and the workbook read every number through here too.
+from dluan.document.numbers import number, percent  # noqa: F401
 
 DATE_FORMAT = "%d/%m/%Y"
 DATETIME_FORMAT = "%d/%m/%Y %H:%M"
@@ -70,19 +72,6 @@ def change(value, previous):
     if isinstance(value, int | float) and isinstance(previous, int | float):
         return round(value - previous, 1)
     return None
-
-
-def number(value) -> str:
-    """A count, or a rate to one decimal, in the reader's number format."""
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return number_format(value, 1)
-    return number_format(value)
-
-
-def percent(value) -> str:
-    return "—" if value is None else number_format(value, 1) + "%"
 
 
 def labels(choices) -> dict:
