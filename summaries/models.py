@@ -59,6 +59,7 @@ class Summary(models.Model):
         "meetings": _("briefings"),
         "warnings": _("early warnings"),
         "sub_summaries": _("sub-units' summaries"),
+        "surveys": _("opinion surveys"),
         "quote_candidates": _("quotes"),
         "workbook": _("writing the workbook"),
         "brief": _("rendering the PDF and Word files"),

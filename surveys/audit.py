@@ -2,8 +2,8 @@
 
 A response holds a respondent's answers and an interviewer's work: its page, the
 pages that render it again, the free-text answers and every file of responses
-record their reads. Survey settings, the questionnaire, quotas and aggregate
-results show no respondent's answers.
+record their reads, and so does the report, like a summary. Survey settings, the
+questionnaire, quotas and aggregate results show no respondent's answers.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -23,15 +23,9 @@ _SURVEY = {"model": "surveys.Survey", "label": ("title",)}
 VIEWS = {
     "surveys:response-detail": _RESPONSE,
     "surveys:response-review": _RESPONSE,
-    "surveys:interview-form": Audited(
-        VIEW,
-        model="surveys.Response",
-        author="entered_by",
-        unit="survey__unit",
-        label=("survey__title", "pk"),
-    ),
     "surveys:text-answers": Audited(VIEW, **_SURVEY),
-    "surveys:report-download": Audited(DOWNLOAD, file_kwarg="fmt", **_SURVEY),
+    "surveys:report-edit": Audited(VIEW, **_SURVEY),
+    "surveys:report-download": Audited(DOWNLOAD, file_kwarg="doc_format", **_SURVEY),
     "surveys:response-export": Audited(EXPORT, title=_("Survey responses")),
 }
 

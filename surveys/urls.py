@@ -94,6 +94,10 @@ urlpatterns = [
     # --- The report and the exports (views/report.py, views/exports.py)
     path("<int:pk>/report/", report.report_edit, name="report-edit"),
     path("<int:pk>/report/approve/", report.report_approve, name="report-approve"),
-    path("<int:pk>/report.<str:fmt>", report.report_download, name="report-download"),
+    path(
+        "<int:pk>/report.<str:doc_format>",
+        report.report_download,
+        name="report-download",
+    ),
     path("<int:pk>/export.<str:fmt>", exports.response_export, name="response-export"),
 ]

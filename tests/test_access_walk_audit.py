@@ -38,6 +38,9 @@ _SETUP = "reporting periods and topics: settings shared by every unit"
 _PUBLISHED = "a document the board hands out (regulation, reference): published"
 _TRAINING = "a training session and who attended: no report or contact details"
 _IMPORT = "the uploader's own workbook, before it is imported"
+_SURVEY_DESIGN = "a survey's settings and questionnaire: the board's design, no answer"
+_SAMPLE = "the sample plan, quotas, links and their fill: counts, no answer"
+_RESULTS = "aggregate figures, small cells hidden: no respondent's answers"
 NOT_AUDITED = {
     **dict.fromkeys(PUBLIC, _PUBLIC_PAGE),
     **dict.fromkeys(
@@ -165,6 +168,62 @@ NOT_AUDITED = {
     "reports:report-autosave": "the author's own draft, answered in JSON",
     "meetings:meeting-update": "a meeting's schedule and place, not its minutes",
     "summaries:summary-status": "a summary's progress: its status and percentage",
+    **dict.fromkeys(
+        [
+            "surveys:survey-list",
+            "surveys:bank-list",
+            "surveys:response-list",
+            "surveys:interview-list",
+            "surveys:link-list",
+        ],
+        _LIST,
+    ),
+    **dict.fromkeys(
+        ["surveys:survey-create", "surveys:question-create", "surveys:bank-create"],
+        _BLANK_FORM,
+    ),
+    "surveys:interview-new": "redirects to a new blank interview form",
+    "surveys:interview-form": "the interviewer's own form: only its author reaches it",
+    **dict.fromkeys(
+        [
+            "surveys:survey-status",
+            "surveys:question-delete",
+            "surveys:question-move",
+            "surveys:bank-copy",
+            "surveys:population-upload",
+            "surveys:response-bulk",
+            "surveys:report-approve",
+        ],
+        _REDIRECTS,
+    ),
+    **dict.fromkeys(
+        [
+            "surveys:survey-detail",
+            "surveys:survey-edit",
+            "surveys:questionnaire",
+            "surveys:question-edit",
+            "surveys:preview",
+            "surveys:xlsform-import",
+            "surveys:xlsform-export",
+            "surveys:bank-detail",
+        ],
+        _SURVEY_DESIGN,
+    ),
+    **dict.fromkeys(
+        [
+            "surveys:population",
+            "surveys:plan",
+            "surveys:assignments",
+            "surveys:quota-fill",
+            "surveys:online-link",
+            "surveys:link-slips",
+            "surveys:weights",
+        ],
+        _SAMPLE,
+    ),
+    **dict.fromkeys(
+        ["surveys:results", "surveys:crosstab", "surveys:bank-trend"], _RESULTS
+    ),
 }
 
 

@@ -287,6 +287,52 @@ def _sub_summaries(snap: dict, counter) -> dict | None:
     )
 
 
+def _surveys(snap: dict, counter) -> dict | None:
+    """The opinion surveys closed in the period, each with its headline figures."""
+    items = snap.get("surveys") or []
+    if not items:
+        return None
+    paragraphs_ = []
+    for item in items:
+        paragraphs_.append(
+            para(
+                _(
+                    "%(title)s (%(unit)s, %(start)s to %(end)s): %(n)s approved "
+                    "responses."
+                )
+                % {
+                    "title": item.get("title", ""),
+                    "unit": item.get("unit", ""),
+                    "start": day(item.get("starts_on")),
+                    "end": day(item.get("ends_on")),
+                    "n": number(item.get("approved")),
+                }
+            )
+        )
+        for figure in item.get("headline") or []:
+            margin = ""
+            if figure.get("low") is not None:
+                margin = " " + _("(95%% interval %(low)s to %(high)s)") % {
+                    "low": percent(figure.get("low")),
+                    "high": percent(figure.get("high")),
+                }
+            paragraphs_.append(
+                para(
+                    "- "
+                    + _("%(question)s: %(answer)s, %(percent)s%(margin)s.")
+                    % {
+                        "question": figure.get("label", ""),
+                        "answer": figure.get("answer", ""),
+                        "percent": percent(figure.get("percent")),
+                        "margin": margin,
+                    }
+                )
+            )
+    return part(
+        _("%(number)s. Opinion surveys") % {"number": next(counter)}, paragraphs_
+    )
+
+
 def follow_up_and_briefings(snap: dict) -> dict:
     counter = iter(range(1, 10))
     parts = []
@@ -296,6 +342,7 @@ def follow_up_and_briefings(snap: dict) -> dict:
         _briefings,
         _warnings,
         _sub_summaries,
+        _surveys,
     ):
         part = build(snap, counter)
         if part:

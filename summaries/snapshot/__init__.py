@@ -56,6 +56,9 @@ Schema (``SCHEMA_VERSION = 1``)::
       items: [{id, kind, title, unit, raised_at}]
     sub_summaries: [{summary_id, unit_id, unit, version, approved_at, reports,
                      negative_share, reporting_rate}]
+    surveys: [{id, title, unit, mode, starts_on, ends_on, approved,
+               headline: [{label, answer, percent, low, high}]}]
+                                                # closed in the period
     quote_candidates: [{stream_id, report_id, title, text, direction, breadth,
                         intensity, area, social_groups: [codes], author}]
 
@@ -65,7 +68,8 @@ proposal (``{kind: "proposal", report_id, title, text, area, author}``), with
 
 The parts are compiled by ``opinion`` (reports, directions, topics, proposals,
 quote candidates), ``discipline``, ``issues`` (issues, follow-ups) and
-``briefings`` (meetings, warnings, sub-summaries), each from one ``scope.Scope``.
+``briefings`` (meetings, warnings, sub-summaries) and ``surveys`` (the opinion
+surveys closed in the period), each from one ``scope.Scope``.
 """
 
 from collections.abc import Callable
@@ -75,7 +79,7 @@ from django.utils import timezone
 
 from dluan.models import OrgUnit
 from reports.models import ReportingPeriod
-from summaries.snapshot import briefings, discipline, issues, opinion
+from summaries.snapshot import briefings, discipline, issues, opinion, surveys
 from summaries.snapshot.scope import REPORTED_STATUSES, Scope, iso, period_dict
 
 __all__ = ["REPORTED_STATUSES", "SCHEMA_VERSION", "build_snapshot"]
@@ -96,6 +100,7 @@ STEPS = (
     ("meetings", briefings.meetings),
     ("warnings", briefings.warnings),
     ("sub_summaries", briefings.sub_summaries),
+    ("surveys", surveys.surveys),
     ("quote_candidates", opinion.quote_candidates),
 )
 

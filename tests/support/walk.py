@@ -35,6 +35,8 @@ from reports.tests.factories import (
     TopicFactory,
 )
 from summaries import services as summary_services
+from surveys.models import PersonalLink
+from tests.support.walk_surveys import survey_world
 
 # Not walked here, and why.
 SKIPPED = {
@@ -45,6 +47,10 @@ SKIPPED = {
 # Pages anyone may open without signing in.
 PUBLIC = {
     "healthz",
+    # A survey's public link and personal links (tests in surveys/tests/).
+    "answer:online",
+    "answer:thanks",
+    "answer:personal",
     "login",
     "login-verify",
     "logout",
@@ -176,6 +182,49 @@ REACH = {
     "summaries:summary-retry": "S P",
     "summaries:summary-read": "LS P",
     "summaries:summary-download": "LS",
+    # --- Surveys: designed and reviewed by staff, read by leaders, interviews
+    # made by the collaborators assigned to them
+    "surveys:survey-list": "CLS",
+    "surveys:survey-create": "S",
+    "surveys:survey-detail": "CLS",
+    "surveys:survey-edit": "S",
+    "surveys:survey-status": "S P",
+    "surveys:questionnaire": "LS",
+    "surveys:question-create": "S",
+    "surveys:question-edit": "S",
+    "surveys:question-delete": "S P",
+    "surveys:question-move": "S P",
+    "surveys:preview": "LS",
+    "surveys:xlsform-import": "S",
+    "surveys:xlsform-export": "LS",
+    "surveys:bank-list": "S",
+    "surveys:bank-create": "S",
+    "surveys:bank-detail": "S",
+    "surveys:bank-copy": "S P",
+    "surveys:population": "LS",
+    "surveys:population-upload": "S P",
+    "surveys:plan": "LS",
+    "surveys:assignments": "S",
+    "surveys:quota-fill": "LS",
+    "surveys:interview-list": "C",
+    "surveys:interview-new": "C G",
+    "surveys:interview-form": "C",
+    "surveys:online-link": "LS",
+    "surveys:link-list": "S",
+    "surveys:link-slips": "S",
+    "surveys:response-list": "LS",
+    "surveys:response-bulk": "S P",
+    "surveys:response-detail": "LS",
+    "surveys:response-review": "S P",
+    "surveys:weights": "LS",
+    "surveys:results": "LS",
+    "surveys:crosstab": "LS",
+    "surveys:text-answers": "LS",
+    "surveys:bank-trend": "LS",
+    "surveys:report-edit": "LS",
+    "surveys:report-approve": "S P",
+    "surveys:report-download": "LS",
+    "surveys:response-export": "LS",
 }
 
 # What fills a ``pk``: the world's object, by url name. Any other kwarg is filled
@@ -245,6 +294,14 @@ PK_OF = {
     "summaries:summary-retry": "summary",
     "summaries:summary-read": "summary",
     "summaries:summary-download": "summary",
+    **{
+        name: "survey"
+        for name in REACH
+        if name.startswith("surveys:")
+        and name not in ("surveys:survey-list", "surveys:survey-create")
+        and not name.startswith("surveys:bank-")
+    },
+    "surveys:bank-copy": "survey",
 }
 OTHER_KWARGS = {
     "report_pk": "report",
@@ -253,6 +310,14 @@ OTHER_KWARGS = {
     "token": "import_token",
     "kind": "summary_file",
     "uidb64": "reset_uid",
+    "question_pk": "question",
+    "response_pk": "response",
+    "client_id": "client_id",
+    "bank_pk": "bank_question",
+    "key": "survey_key",
+    "link_token": "link_token",
+    "fmt": "export_format",
+    "doc_format": "report_format",
 }
 # The world's objects that belong to the town (period and topic are shared by
 # every unit): staff of another town get 404 on any URL carrying one.
@@ -271,6 +336,11 @@ TOWN_OBJECTS = {
     "document",
     "summary",
     "import_token",
+    "survey",
+    "question",
+    "response",
+    "client_id",
+    "bank_question",
 }
 IMPORT_TOKEN = "walk-import-token"
 
@@ -401,8 +471,17 @@ def build_world():
         "document": document,
         "summary": summary,
     }
+    objects.update(survey_world(town, commune, staff, record, user))
     keys = {name: obj.pk for name, obj in objects.items()}
     keys.update(import_token=IMPORT_TOKEN, summary_file="xlsx", reset_uid="MQ")
+    survey = objects["survey"]
+    keys.update(
+        client_id=str(objects["draft_response"].client_id),
+        survey_key=survey.public_key,
+        link_token=PersonalLink.objects.get(survey=survey).token,
+        export_format="csv",
+        report_format="docx",
+    )
     personas = {
         "collaborator": user,
         "staff": staff,
