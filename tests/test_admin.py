@@ -5,7 +5,9 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-PRODUCT_APPS = ("dluan", "collaborators", "reports", "meetings", "summaries")
+from dluan.registry import PRODUCT_APPS as APPS
+
+PRODUCT_APPS = ("dluan", *APPS)
 
 
 def product_models():
