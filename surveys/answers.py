@@ -43,13 +43,18 @@ def _text(value: str) -> str:
     return nfc(value or "").replace("\x00", "").strip()
 
 
-def _raw(data, name: str) -> dict:
-    """What was posted for question ``name``: its values, grid rows, other words."""
+def _raw(data, question) -> dict:
+    """What was posted for ``question``: its values, grid rows, other words."""
+    name = question.name
     prefix = f"q-{name}-"
+    # Only a grid has rows: "q-<name>-<anything>" posted to another kind (or a
+    # question whose name begins with this one's) is not an answer to it.
     rows = {
         key[len(prefix) :]: _text(data.get(key))
         for key in data
-        if key.startswith(prefix) and key != f"{prefix}other"
+        if question.kind == "grid"
+        and key.startswith(prefix)
+        and key != f"{prefix}other"
     }
     values = [_text(v) for v in data.getlist(f"q-{name}")]
     return {
@@ -142,7 +147,7 @@ def clean_answers(questions, data, *, partial: bool = False) -> Cleaned:
     for question in questions:
         if question.kind == "section":
             continue
-        raw = _raw(data, question.name)
+        raw = _raw(data, question)
         if raw["values"] or raw["rows"]:
             value, error = _one(question, raw)
             if error:

@@ -188,9 +188,46 @@ def response_save(
     takes no answer (closed, the cap reached, the personal link used).
     """
     check_open(survey)
-    version = survey.current_version
-    if version is None:
+    if survey.current_version is None:
         raise Refused(_("This survey has no questionnaire yet."), code="closed")
+    arguments = {
+        "survey": survey,
+        "client_id": client_id,
+        "mode": mode,
+        "data": data,
+        "respondent": respondent,
+        "submit": submit,
+        "started_at": started_at,
+        "entered_by": entered_by,
+        "collaborator": collaborator,
+        "personal_link": personal_link,
+    }
+    try:
+        return _save(**arguments)
+    except _Raced:
+        # The same client id was saved by another request meanwhile (a double
+        # tap, the page's autosave): once more, with that response in hand.
+        return _save(**arguments)
+
+
+class _Raced(Exception):
+    """Another request created the response of this client id first."""
+
+
+def _save(
+    *,
+    survey,
+    client_id,
+    mode,
+    data,
+    respondent,
+    submit,
+    started_at,
+    entered_by,
+    collaborator,
+    personal_link,
+) -> Saved:
+    version = survey.current_version
     with transaction.atomic():
         existing = (
             Response.objects.select_for_update()
@@ -246,7 +283,10 @@ def response_save(
             twin = Response.objects.filter(survey=survey, client_id=client_id).first()
             if twin is None:
                 raise
-            return Saved(twin, created=False)
+            # Undo what this attempt did (the online place taken, the link
+            # spent) and go again: the twin is ``existing`` then, and is
+            # submitted, returned as it is, or refused as another's.
+            raise _Raced from None
         if submit:
             answered = sum(1 for q in questions if q.name in cleaned.answers)
             _flags(response, questions, answered)
