@@ -44,8 +44,8 @@ def surveys(scope: Scope) -> list[dict]:
             "headline": [
                 {
                     "label": str(item.get("label", "")),
-                    "answer": str(item.get("answer", "")),
-                    "percent": item.get("percent"),
+                    "answer": str(item.get("choice", "")),
+                    "percent": item.get("weighted_percent"),
                     "low": item.get("low"),
                     "high": item.get("high"),
                 }

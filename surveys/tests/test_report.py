@@ -5,6 +5,7 @@ import io
 import uuid
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
@@ -120,12 +121,12 @@ def test_hostile_text_is_shown_escaped(client_of, staff, answered):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
 
 
-def test_who_may_not(client, client_of, collaborator, other_staff, leader, answered):
+def test_who_may_not(client_of, collaborator, other_staff, leader, answered):
     for target in (
         _url("report-edit", answered),
         _url("report-download", answered, "pdf"),
     ):
-        response = client.get(target)
+        response = Client().get(target)
         assert response.status_code == 302
         assert response["Location"].startswith("/login/")
         assert client_of(collaborator).get(target).status_code == 404

@@ -1,0 +1,283 @@
+"""Reads of the review pages: the queue, one response shown in words, the weights."""
+
+import datetime
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
+from django.utils.translation import gettext as _
+
+from surveys import stats
+from surveys.models import AgeGroup, Question, Response, Sex, Survey, SurveyCell
+
+# The flag filter's values: one flag, any flag, or none of them.
+FLAGS = {
+    "fast": Q(flag_fast=True),
+    "duplicate": Q(flag_duplicate=True),
+    "over_quota": Q(over_quota=True),
+    "any": Q(flag_fast=True) | Q(flag_duplicate=True) | Q(over_quota=True),
+    "none": Q(flag_fast=False, flag_duplicate=False, over_quota=False),
+}
+
+
+def filtered(queryset, filters: dict):
+    """``queryset`` narrowed by the review list's filters (its form's cleaned data)."""
+    filters = filters or {}
+    if filters.get("state"):
+        queryset = queryset.filter(review=filters["state"])
+    if filters.get("flag") in FLAGS:
+        queryset = queryset.filter(FLAGS[filters["flag"]])
+    if filters.get("commune"):
+        queryset = queryset.filter(commune=filters["commune"])
+    if filters.get("interviewer"):
+        queryset = queryset.filter(collaborator=filters["interviewer"])
+    if filters.get("mode"):
+        queryset = queryset.filter(mode=filters["mode"])
+    return queryset
+
+
+def response_queue(user, survey: Survey, filters: dict):
+    """The survey's submitted responses ``user`` may see, newest first."""
+    queryset = Response.objects.visible_to(user).filter(
+        survey=survey, state=Response.State.SUBMITTED
+    )
+    return filtered(queryset, filters).order_by("-submitted_at", "-pk")
+
+
+def response_rows(keys) -> list[Response]:
+    """A page of the queue, with what its rows show (the keys came scoped)."""
+    return list(
+        Response.objects.filter(pk__in=keys)
+        .select_related("commune", "collaborator")
+        .defer("answers")
+    )
+
+
+def _seconds(response: Response) -> float | None:
+    if response.started_at and response.ended_at:
+        return (response.ended_at - response.started_at).total_seconds()
+    return None
+
+
+def duration_text(response: Response) -> str:
+    """ "12 min 05 s": how long the interview took, or "" when unknown."""
+    seconds = _seconds(response)
+    if seconds is None:
+        return ""
+    minutes, rest = divmod(round(seconds), 60)
+    return _("%(minutes)s min %(seconds)02d s") % {"minutes": minutes, "seconds": rest}
+
+
+def _date(value: str) -> str:
+    try:
+        return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def answer_lines(response: Response) -> list[dict]:
+    """The answers as a reader reads them: each question's label with the chosen
+    options' labels, a grid's rows, the "other" words, numbers and dd/mm/yyyy dates.
+
+    ``{"label", "kind", "values": [text], "rows": [(row label, text)], "section"}``
+    """
+    answers = response.answers or {}
+    lines = []
+    for question in response.version.ordered_questions():
+        if question.kind == Question.Kind.SECTION:
+            lines.append({"section": True, "label": question.label})
+            continue
+        value = answers.get(question.name)
+        if value in (None, "", [], {}):
+            continue
+        labels = {c.value: c for c in question.choices.all()}
+        other = answers.get(f"{question.name}__other", "")
+
+        def named(code, labels=labels, other=other):
+            choice = labels.get(code)
+            if choice is None:
+                return str(code)
+            if choice.is_other and other:
+                return f"{choice.label}: {other}"
+            return choice.label
+
+        line = {"label": question.label, "kind": question.kind, "values": []}
+        if question.kind == Question.Kind.GRID and isinstance(value, dict):
+            names = {row.get("name"): row.get("label") for row in question.rows}
+            line["rows"] = [
+                (names.get(row, row), named(code)) for row, code in value.items()
+            ]
+        elif isinstance(value, list):
+            line["values"] = [named(code) for code in value]
+        elif question.has_choices:
+            line["values"] = [named(value)]
+        elif question.kind == Question.Kind.DATE:
+            line["values"] = [_date(value)]
+        else:
+            line["values"] = [str(value)]
+        lines.append(line)
+    return lines
+
+
+def twins(response: Response, limit: int = 5) -> list[int]:
+    """Numbers of the responses near-identical to this one, by the same interviewer."""
+    if not response.collaborator_id or not response.fingerprint:
+        return []
+    return list(
+        Response.objects.filter(
+            survey_id=response.survey_id,
+            collaborator_id=response.collaborator_id,
+            fingerprint=response.fingerprint,
+            state=Response.State.SUBMITTED,
+        )
+        .exclude(pk=response.pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def flag_explanations(response: Response) -> list[str]:
+    """Each flag of a response, said in a sentence the reviewer can check."""
+    found = []
+    if response.flag_fast:
+        answered = sum(
+            1
+            for name, value in (response.answers or {}).items()
+            if not name.endswith("__other") and value not in (None, "", [], {})
+        )
+        seconds = _seconds(response)
+        if seconds is not None and answered:
+            found.append(
+                _(
+                    "Entered faster than %(minimum)s seconds a question: "
+                    "%(seconds)s seconds for %(count)s questions."
+                )
+                % {
+                    "minimum": response.survey.min_seconds_per_question,
+                    "seconds": round(seconds),
+                    "count": answered,
+                }
+            )
+        else:
+            found.append(
+                _("Entered faster than %(minimum)s seconds a question.")
+                % {"minimum": response.survey.min_seconds_per_question}
+            )
+    if response.flag_duplicate:
+        numbers = twins(response)
+        if numbers:
+            found.append(
+                _("Identical to response %(numbers)s of the same collaborator.")
+                % {"numbers": ", ".join(f"#{n}" for n in numbers)}
+            )
+        else:
+            found.append(_("Identical to another response of the same collaborator."))
+    if response.over_quota:
+        found.append(
+            _(
+                "Over the quota of its cell (commune × sex × age group): the cell "
+                "had all its interviews when it came in."
+            )
+        )
+    return found
+
+
+def review_history(response: Response) -> list[dict]:
+    """The review decisions of a response, newest first, from the audit trail."""
+    entries = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Response),
+            object_pk=str(response.pk),
+            action=LogEntry.Action.UPDATE,
+        )
+        .select_related("actor")
+        .order_by("-timestamp", "-pk")
+    )
+    labels = dict(Response.Review.choices)
+    history = []
+    for entry in entries:
+        changes = entry.changes_dict or {}
+        if "review" not in changes and "review_comment" not in changes:
+            continue
+        review = changes.get("review", [None, None])[1]
+        comment = changes.get("review_comment", [None, None])[1]
+        history.append(
+            {
+                "when": entry.timestamp,
+                "who": entry.actor.full_name if entry.actor else "",
+                "review": labels.get(review, "") if review else "",
+                "comment": comment if comment not in (None, "None") else "",
+            }
+        )
+    return history
+
+
+def _populated_cell():
+    return SurveyCell.objects.filter(
+        survey_id=OuterRef("survey_id"),
+        commune_id=OuterRef("commune_id"),
+        sex=OuterRef("sex"),
+        age_group=OuterRef("age_group"),
+        population__gt=0,
+    )
+
+
+def weights_summary(survey: Survey) -> dict:
+    """The spread of a survey's weights and its cells' shares, for the weights page.
+
+    Three queries: the weights' aggregate, the cells' populations and the approved
+    responses per cell.
+    """
+    approved = Response.objects.approved().filter(survey=survey)
+    figures = approved.aggregate(
+        n=Count("pk"),
+        sum_w=Sum("weight"),
+        sum_w2=Sum(F("weight") * F("weight")),
+        low=Min("weight"),
+        high=Max("weight"),
+        outside=Count("pk", filter=~Q(Exists(_populated_cell()))),
+    )
+    n = figures["n"] or 0
+    deff, effective_n = stats.kish(figures["sum_w"] or 0, figures["sum_w2"] or 0, n)
+    cells = list(
+        SurveyCell.objects.filter(survey=survey, population__gt=0)
+        .select_related("commune")
+        .order_by("commune__name", "sex", "age_group")
+    )
+    population = sum(cell.population for cell in cells)
+    counts = {
+        (row["commune_id"], row["sex"], row["age_group"]): row
+        for row in approved.values("commune_id", "sex", "age_group")
+        .annotate(n=Count("pk"), w=Max("weight"))
+        .order_by()
+    }
+    in_cells = sum(
+        counts.get((c.commune_id, c.sex, c.age_group), {}).get("n", 0) for c in cells
+    )
+    sexes, ages = dict(Sex.choices), dict(AgeGroup.choices)
+    rows = []
+    for cell in cells:
+        found = counts.get((cell.commune_id, cell.sex, cell.age_group), {})
+        count = found.get("n", 0)
+        rows.append(
+            {
+                "commune": cell.commune.name,
+                "sex": sexes.get(cell.sex, cell.sex),
+                "age_group": ages.get(cell.age_group, cell.age_group),
+                "population": cell.population,
+                "population_pct": 100 * cell.population / population,
+                "count": count,
+                "sample_pct": 100 * count / in_cells if in_cells else 0.0,
+                "weight": found.get("w") if count else None,
+            }
+        )
+    return {
+        "n": n,
+        "deff": deff,
+        "effective_n": effective_n,
+        "low": figures["low"],
+        "high": figures["high"],
+        "outside": figures["outside"] or 0,
+        "cells": rows,
+        "population": population,
+    }
