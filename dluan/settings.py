@@ -395,6 +395,15 @@ SUMMARY_TOP_ISSUES = env_int("SUMMARY_TOP_ISSUES", 10)
 SUMMARY_COMPILE_TIME_LIMIT = env_int("SUMMARY_COMPILE_TIME_LIMIT", 20 * 60)
 SUMMARY_STALL_GRACE = env_int("SUMMARY_STALL_GRACE", 5 * 60)
 
+# A survey's public link (surveys/public.py): answers posted per address and
+# survey in a window of seconds (counted in the cache, so shared by every web
+# process when Redis is configured), the least seconds between a form's making
+# and its posting (bots are quicker), and how long a form stays good.
+SURVEY_PUBLIC_RATE_LIMIT = env_int("SURVEY_PUBLIC_RATE_LIMIT", 30)
+SURVEY_PUBLIC_RATE_WINDOW = env_int("SURVEY_PUBLIC_RATE_WINDOW", 600)
+SURVEY_PUBLIC_MIN_SECONDS = env_int("SURVEY_PUBLIC_MIN_SECONDS", 3)
+SURVEY_PUBLIC_TOKEN_HOURS = env_int("SURVEY_PUBLIC_TOKEN_HOURS", 12)
+
 # PDFs (WeasyPrint) render in a child process held to these limits: the longest
 # HTML (characters), the seconds (below gunicorn's 30 s, so a page gets the
 # message rather than a killed worker; a province's brief takes about 3 s) and

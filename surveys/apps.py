@@ -9,6 +9,7 @@ class SurveysConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        import surveys.tasks  # noqa: F401 (registered: views queue them by name)
         from surveys import models
 
         for model in (
