@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dluan import downloads
+from dluan import audit, downloads
 from dluan.access import require_manager, require_staff
 from dluan.document.pdf import render_document_pdf
 from dluan.document.word import render_document_docx
@@ -34,7 +34,8 @@ def report_edit(request, pk):
     report = services.report_for(survey)
     form = None
     if request.user.is_board_staff:
-        form = ReportForm(request.POST or None, instance=report)
+        data = request.POST if request.method == "POST" else None
+        form = ReportForm(data, instance=report)
         if request.method == "POST" and form.is_valid():
             services.report_save(
                 survey=survey, user=request.user, data=form.cleaned_data
@@ -43,6 +44,7 @@ def report_edit(request, pk):
             return redirect("surveys:report-edit", pk=survey.pk)
     elif request.method == "POST":
         raise Http404
+    audit.shown(request, survey)
     return render(
         request,
         "surveys/report_edit.html",

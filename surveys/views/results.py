@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from dluan.access import require_manager
 from surveys.forms.results import MODE_SETS, CrosstabForm, ResultsFilterForm
@@ -128,6 +129,7 @@ def crosstab(request, pk):
 
 
 @login_required
+@require_safe
 def text_answers(request, pk, question_pk):
     survey = _survey(request, pk)
     question = get_object_or_404(
