@@ -107,7 +107,7 @@ def _method(survey: Survey, results: dict, counts: dict) -> dict:
 def _question_part(number_: int, question: dict, *, stated: bool) -> dict:
     header = [_("Answer"), _("Count"), _("Percent"), _("Weighted percent")]
     if stated:
-        header.append(_("95% interval"))
+        header.append(_("Confidence interval (95 per cent)"))
     rows, bars = [], []
     for row in question.get("rows", []):
         if not row.get("shown", True):
