@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from dluan.xlsx import SafeRows, safe_cell, write_workbook
 from surveys.models import Question, Response, Survey
 from surveys.models.vocab import AgeGroup, Occupation, Sex
+from surveys.weights import weight
 
 K = Question.Kind
 CHUNK = 2000
@@ -222,6 +223,7 @@ def _rows(survey: Survey, extractors) -> Iterator[list]:
     queryset = (
         Response.objects.filter(survey=survey)
         .approved()
+        .annotate(w=weight())
         .order_by("pk")
         .values_list(
             "pk",
@@ -235,7 +237,7 @@ def _rows(survey: Survey, extractors) -> Iterator[list]:
             "ended_at",
             "submitted_at",
             "review",
-            "weight",
+            "w",
             "answers",
         )
     )
@@ -251,7 +253,7 @@ def _rows(survey: Survey, extractors) -> Iterator[list]:
         ended,
         submitted,
         review,
-        weight,
+        response_weight,
         answers,
     ) in queryset.iterator(chunk_size=CHUNK):
         answers = answers if isinstance(answers, dict) else {}
@@ -267,7 +269,7 @@ def _rows(survey: Survey, extractors) -> Iterator[list]:
             local(ended),
             local(submitted),
             review,
-            weight,
+            response_weight,
         ]
         for values in extractors:
             row += values(answers)

@@ -15,7 +15,7 @@ from dluan.models import OrgUnit
 from dluan.scoping import ScopedQuerySet
 
 from .design import Choice, Question, QuestionnaireVersion, Survey
-from .sample import PersonalLink
+from .sample import PersonalLink, SurveyCell
 from .vocab import AgeGroup, Occupation, Sex
 
 
@@ -134,7 +134,18 @@ class Response(models.Model):
     # The choice answers in a canonical form: the same string for two responses
     # that chose alike (near-identical, whatever the free text says).
     fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-    weight = models.FloatField(_("weight"), default=1.0)
+    # The population cell of its commune, sex and age group (surveys.weights):
+    # its weight is the cell's, so a weighting writes cells, not responses.
+    cell = models.ForeignKey(
+        SurveyCell,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        # Read from the response to its cell only: no index to keep up.
+        db_index=False,
+    )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)

@@ -31,6 +31,9 @@ class SurveyCell(models.Model):
     )
     population = models.PositiveIntegerField(_("population"), default=0)
     quota = models.PositiveIntegerField(_("quota"), default=0)
+    # The weight of its approved responses from the last weighting (post-
+    # stratification or raking); None: not weighed, its responses count 1.
+    weight = models.FloatField(_("weight"), null=True, blank=True, editable=False)
 
     objects = SurveyCellQuerySet.as_manager()
 

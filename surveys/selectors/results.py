@@ -32,6 +32,8 @@ from django.utils.translation import gettext as _
 
 from surveys import stats
 from surveys.models import Answer, Question, Response, Survey
+from surveys.weights import SQL_JOIN, weight
+from surveys.weights import SQL_WEIGHT as W
 
 Kind = Question.Kind
 PLANNED_MODES = (Response.Mode.FACE_TO_FACE.value, Response.Mode.PERSONAL.value)
@@ -152,10 +154,10 @@ def grouped_counts(scopes, question_ids, *, level: str, by_ids=()) -> list[tuple
     join_b, join_params = _join_by(by_ids)
     # Fixed expressions and table names (LEVELS); every value is a parameter.
     sql = (
-        f"SELECT {level}, a.choice_id, COUNT(*), SUM(r.weight), "  # noqa: S608
-        "SUM(r.weight * r.weight) "
+        f"SELECT {level}, a.choice_id, COUNT(*), SUM({W}), "  # noqa: S608
+        f"SUM({W} * {W}) "
         f"FROM {_table(Answer)} a JOIN {_table(Response)} r ON r.id = a.response_id"
-        f"{join_b} WHERE a.question_id IN ({_marks(question_ids)}) AND {where} "
+        f"{SQL_JOIN}{join_b} WHERE a.question_id IN ({_marks(question_ids)}) AND {where} "
         f"GROUP BY {level}, a.choice_id"
     )
     return _fetch(sql, [*join_params, *question_ids, *params])
@@ -175,11 +177,11 @@ def grouped_bases(scopes, question_ids, *, level: str, by_ids=()) -> dict:
     outer = level if level.startswith("r.") else "x.lvl"
     # Fixed expressions and table names (LEVELS); every value is a parameter.
     sql = (
-        f"SELECT {outer}, COUNT(*), SUM(r.weight), SUM(r.weight * r.weight) "  # noqa: S608
+        f"SELECT {outer}, COUNT(*), SUM({W}), SUM({W} * {W}) "  # noqa: S608
         "FROM "
         f"(SELECT DISTINCT a.response_id{inner} FROM {_table(Answer)} a{join_b} "
         f"WHERE a.question_id IN ({_marks(question_ids)})) x "
-        f"JOIN {_table(Response)} r ON r.id = x.response_id WHERE {where} "
+        f"JOIN {_table(Response)} r ON r.id = x.response_id{SQL_JOIN} WHERE {where} "
         f"GROUP BY {outer}"
     )
     rows = _fetch(sql, [*join_params, *question_ids, *params])
@@ -301,12 +303,12 @@ def _compute(survey: Survey, scope: Scope) -> dict:
     multiple = [name for name, v in by_name.items() if v[0].kind == Kind.MULTIPLE]
     # A multiple choice's base (respondents who ticked anything) in the same scan
     # of the responses as the totals: a response keeps only the answers given.
-    squared = ExpressionWrapper(F("weight") * F("weight"), output_field=FloatField())
-    aggregates = {"n": Count("pk"), "sw": Sum("weight"), "sw2": Sum(squared)}
+    squared = ExpressionWrapper(weight() * weight(), output_field=FloatField())
+    aggregates = {"n": Count("pk"), "sw": Sum(weight()), "sw2": Sum(squared)}
     for index, name in enumerate(multiple):
         answered = Q(answers__has_key=name)
         aggregates[f"n{index}"] = Count("pk", filter=answered)
-        aggregates[f"sw{index}"] = Sum("weight", filter=answered)
+        aggregates[f"sw{index}"] = Sum(weight(), filter=answered)
         aggregates[f"sw2{index}"] = Sum(squared, filter=answered)
     # Every mode, to say what a filtered view leaves out; totals of those shown.
     every_mode = Scope(scope.survey_id, ALL_MODES, scope.commune_id)
@@ -364,14 +366,14 @@ def _compute(survey: Survey, scope: Scope) -> dict:
 
 def _counted(scope: Scope, ids: list[int]) -> dict:
     """(question id, row, choice id) → count, Σw, Σw², in one grouped query."""
-    weight = F("response__weight")
+    w = weight("response__")
     rows = (
         Answer.objects.filter(scope.q("response__"), question_id__in=ids)
         .values("question_id", "row", "choice_id")
         .annotate(
             count=Count("pk"),
-            sw=Sum(weight),
-            sw2=Sum(weight * weight, output_field=FloatField()),
+            sw=Sum(w),
+            sw2=Sum(w * w, output_field=FloatField()),
         )
         .order_by()
     )
@@ -387,8 +389,8 @@ def _numbers(scope: Scope, ids: list[int]) -> dict:
     aggregates = {
         "count": Count("pk"),
         "mean": Avg("number", output_field=FloatField()),
-        "sw": Sum("response__weight"),
-        "swx": Sum(F("number") * F("response__weight"), output_field=FloatField()),
+        "sw": Sum(weight("response__")),
+        "swx": Sum(F("number") * weight("response__"), output_field=FloatField()),
     }
     if has_median():
         aggregates["median"] = Median("number")

@@ -4,11 +4,12 @@ import datetime
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from surveys import stats
 from surveys.models import AgeGroup, Question, Response, Sex, Survey, SurveyCell
+from surveys.weights import weight
 
 # The flag filter's values: one flag, any flag, or none of them.
 FLAGS = {
@@ -231,10 +232,10 @@ def weights_summary(survey: Survey) -> dict:
     approved = Response.objects.approved().filter(survey=survey)
     figures = approved.aggregate(
         n=Count("pk"),
-        sum_w=Sum("weight"),
-        sum_w2=Sum(F("weight") * F("weight")),
-        low=Min("weight"),
-        high=Max("weight"),
+        sum_w=Sum(weight()),
+        sum_w2=Sum(weight() * weight()),
+        low=Min(weight()),
+        high=Max(weight()),
         outside=Count("pk", filter=~Q(Exists(_populated_cell()))),
     )
     n = figures["n"] or 0
@@ -248,7 +249,7 @@ def weights_summary(survey: Survey) -> dict:
     counts = {
         (row["commune_id"], row["sex"], row["age_group"]): row
         for row in approved.values("commune_id", "sex", "age_group")
-        .annotate(n=Count("pk"), w=Max("weight"))
+        .annotate(n=Count("pk"), w=Max(weight()))
         .order_by()
     }
     in_cells = sum(

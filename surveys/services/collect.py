@@ -26,8 +26,8 @@ from surveys.models import (
     QuestionnaireVersion,
     Response,
     Survey,
-    SurveyCell,
 )
+from surveys.weights import cell_of
 
 
 class Refused(ValidationError):
@@ -131,14 +131,9 @@ def _flags(response: Response, questions, answered: int) -> None:
         if twins.exists():
             response.flag_duplicate = True
             twins.filter(flag_duplicate=False).update(flag_duplicate=True)
-    if response.commune_id and response.sex and response.age_group:
-        cell = SurveyCell.objects.filter(
-            survey=survey,
-            commune_id=response.commune_id,
-            sex=response.sex,
-            age_group=response.age_group,
-        ).first()
-        if cell is not None and cell.quota:
+    if response.cell_id:
+        cell = response.cell
+        if cell.quota:
             taken = (
                 Response.objects.filter(
                     survey=survey,
@@ -263,6 +258,7 @@ def _save(
         response.sex = respondent.sex
         response.age_group = respondent.age_group
         response.occupation = respondent.occupation
+        response.cell = cell_of(response)
         if submit:
             if mode == Response.Mode.ONLINE:
                 _take_online_place(survey)

@@ -10,21 +10,22 @@ each margin matches within ``TOLERANCE`` or ``MAX_ITERATIONS`` rounds.
 Weights are normalised to a mean of 1 over the responses weighed. A response in
 a cell with no population (or without a commune, a sex or an age group) keeps a
 weight of 1 and is counted in the result's ``outside``. Nothing loops over the
-responses: the counts come from one GROUP BY and the weights go back one
-statement per batch of cells.
+responses: the counts come from one GROUP BY and the weights are the cells'
+(``surveys.weights``): a weighting writes a few hundred cells, not 200,000 rows.
 """
 
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from surveys import stats
 from surveys.models import Response, Survey, SurveyCell
+from surveys.weights import link_cells
 
 MIN_CELL = 5
 TOLERANCE = 1e-6
@@ -149,33 +150,11 @@ def _populated_cell():
 
 
 def _write(survey: Survey, weights: dict[Cell, float]) -> None:
-    """Each cell's weight onto its approved responses, one UPDATE per batch of
-    cells (UPDATE … FROM (VALUES …), which PostgreSQL and SQLite both read)."""
-    table = Response._meta.db_table
-    items = list(weights.items())
-    with connection.cursor() as cursor:
-        for start in range(0, len(items), WRITE_BATCH):
-            batch = items[start : start + WRITE_BATCH]
-            values = ", ".join(["(%s, %s, %s, %s)"] * len(batch))
-            params = []
-            for (commune_id, sex, age_group), weight in batch:
-                params += [commune_id, sex, age_group, float(weight)]
-            cursor.execute(
-                f"UPDATE {table} SET weight = v.column4 "  # noqa: S608 (no user text)
-                f"FROM (VALUES {values}) AS v "
-                f"WHERE {table}.survey_id = %s AND {table}.state = %s "
-                f"AND {table}.review = %s AND {table}.commune_id = v.column1 "
-                f"AND {table}.sex = v.column2 AND {table}.age_group = v.column3 "
-                # A weight that did not change is not written again: each row
-                # written costs an entry in every index of the table.
-                f"AND {table}.weight <> v.column4",
-                [
-                    *params,
-                    survey.pk,
-                    Response.State.SUBMITTED,
-                    Response.Review.APPROVED,
-                ],
-            )
+    """Each cell's weight onto the cell (its responses read it from there)."""
+    cells = list(SurveyCell.objects.filter(survey=survey))
+    for cell in cells:
+        cell.weight = weights.get((cell.commune_id, cell.sex, cell.age_group))
+    SurveyCell.objects.bulk_update(cells, ["weight"], batch_size=WRITE_BATCH)
 
 
 def weighting_problem(survey: Survey) -> str:
@@ -226,20 +205,15 @@ def survey_weigh(*, survey: Survey) -> WeightingResult:
     else:
         method = RAKING
         weights, iterations, converged = rake(population, sample)
-    # Every response not weighed here (not approved, or in no population cell)
-    # goes back to 1, then the cells get theirs.
-    Response.objects.filter(survey=survey).exclude(weight=1.0).filter(
-        ~Q(state=Response.State.SUBMITTED, review=Response.Review.APPROVED)
-        | ~Exists(_populated_cell())
-    ).update(weight=1.0)
+    # The cells get their weights; a response in no weighed cell counts 1.
+    link_cells(survey)
     _write(survey, weights)
-    figures = approved.aggregate(
-        n=Count("pk"), sum_w=Sum("weight"), sum_w2=Sum(F("weight") * F("weight"))
-    )
-    deff, effective_n = stats.kish(
-        figures["sum_w"] or 0, figures["sum_w2"] or 0, figures["n"]
-    )
     weighed = sum(sample.values())
+    total = approved.count()
+    outside = total - weighed
+    sum_w = outside + sum(sample[c] * weights.get(c, 1.0) for c in sample)
+    sum_w2 = outside + sum(sample[c] * weights.get(c, 1.0) ** 2 for c in sample)
+    deff, effective_n = stats.kish(sum_w, sum_w2, total)
     Survey.objects.filter(pk=survey.pk).update(
         weighting=method, weighted_at=timezone.now()
     )
@@ -251,7 +225,7 @@ def survey_weigh(*, survey: Survey) -> WeightingResult:
         effective_n=effective_n,
         cells=weights,
         iterations=iterations,
-        outside=figures["n"] - weighed,
+        outside=outside,
         converged=converged,
     )
 

@@ -4,14 +4,21 @@ import uuid
 
 from django.utils.datastructures import MultiValueDict
 
-from surveys.models import Response
+from surveys.models import Response, SurveyCell
 from surveys.services.collect import Respondent, response_save
 
 
 def respond(
     survey, data, *, weight=1.0, mode="face", sex="female", review=None, commune=None
 ):
-    """Submit one response through the service, then approve it with ``weight``."""
+    """Submit one response through the service, then approve it with ``weight``.
+
+    A weight other than 1 is its population cell's (``surveys.weights``): the
+    response gets a cell of its commune (the survey's unit unless given), sex and
+    age group, weighing ``weight``.
+    """
+    if weight != 1.0 and commune is None:
+        commune = survey.unit
     posted = MultiValueDict(
         {k: v if isinstance(v, list) else [v] for k, v in data.items()}
     )
@@ -26,8 +33,15 @@ def respond(
         submit=True,
     )
     assert saved.ok, saved.cleaned.errors
+    cell = None
+    if weight != 1.0:
+        cell, _created = SurveyCell.objects.get_or_create(
+            survey=survey, commune=commune, sex=sex, age_group="30-44"
+        )
+        assert cell.weight in (None, weight), "one weight per cell"
+        SurveyCell.objects.filter(pk=cell.pk).update(weight=weight)
     Response.objects.filter(pk=saved.response.pk).update(
-        review=review or Response.Review.APPROVED, weight=weight
+        review=review or Response.Review.APPROVED, cell=cell
     )
     return saved.response
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from surveys import exports
-from surveys.models import Response
+from surveys.models import Response, SurveyCell
 from surveys.services.collect import Respondent, response_save
 
 HOSTILE = "=cmd|' /C calc'!A0"
@@ -45,8 +45,13 @@ def _answer(survey, collaborator, commune, *, approve=True, **data):
     )
     assert saved.ok, saved.cleaned.errors
     if approve:
+        # Its population cell weighs 1.25 (a response's weight is its cell's).
+        cell, _created = SurveyCell.objects.get_or_create(
+            survey=survey, commune=commune, sex="female", age_group="30-44"
+        )
+        SurveyCell.objects.filter(pk=cell.pk).update(weight=1.25)
         Response.objects.filter(pk=saved.response.pk).update(
-            review=Response.Review.APPROVED, weight=1.25
+            review=Response.Review.APPROVED, cell=cell
         )
     return saved.response
 
