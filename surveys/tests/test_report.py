@@ -7,7 +7,6 @@ import uuid
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from docx import Document
 
 from surveys.models import Response, Survey, SurveyReport
@@ -146,28 +145,3 @@ def test_who_may_not(client_of, collaborator, other_staff, leader, answered):
         client_of(other_staff).post(_url("report-approve", answered)).status_code == 404
     )
     assert not SurveyReport.objects.exists()
-
-
-def test_the_periodic_summary_lists_the_surveys_closed_in_its_period(
-    town, staff, answered
-):
-    from reports.services import period_for
-    from summaries import services as summary_services
-    from summaries.brief import brief_document
-
-    period = period_for(day=timezone.localdate())
-    Survey.objects.filter(pk=answered.pk).update(
-        starts_on=period.start, ends_on=period.start
-    )
-    summary = summary_services.summary_compile(
-        summary_id=summary_services.summary_request(
-            unit=town, period=period, user=staff, enqueue=False
-        ).pk,
-        render_brief=False,
-    )
-    listed = summary.snapshot["surveys"]
-    assert [item["title"] for item in listed] == [answered.title]
-    assert listed[0]["approved"] == 15
-    words = str(brief_document(summary))
-    assert answered.title in words
-    assert "Hài lòng" in words
