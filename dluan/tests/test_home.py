@@ -36,7 +36,11 @@ def test_catalogues_are_grouped_in_one_menu(client_of, staff):
     menu = client_of(staff).get(reverse("reports:period-list")).context["nav_menu"]
     groups = {str(entry["label"]): entry for entry in menu if entry.get("children")}
     catalogues = [child["url"] for child in groups["Danh mục"]["children"]]
-    assert catalogues == [reverse("reports:topic-list"), reverse("reports:period-list")]
+    assert catalogues == [
+        reverse("reports:topic-list"),
+        reverse("reports:period-list"),
+        reverse("surveys:bank-list"),
+    ]
     assert groups["Danh mục"]["active"]
     monitoring = [child["url"] for child in groups["Theo dõi"]["children"]]
     assert reverse("reports:discipline") in monitoring
