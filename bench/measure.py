@@ -159,8 +159,15 @@ def measure_pages(bench: Bench) -> None:
                 log(f"  {name:<62} FAILED: {error}")
 
 
-def measure_page(bench: Bench, session, name: str, url: str, username: str) -> None:
-    floor_url = bench.base_url + catalogue.FLOOR_PATH
+def measure_page(
+    bench: Bench,
+    session,
+    name: str,
+    url: str,
+    username: str,
+    floor_path: str = catalogue.FLOOR_PATH,
+) -> None:
+    floor_url = bench.base_url + floor_path
     for _ in range(bench.warmup):
         timed_get(session, url, username)
         timed_get(session, floor_url, username)

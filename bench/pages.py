@@ -235,4 +235,35 @@ def _summary_workbook(bench) -> None:
 
 _summary_workbook.__name__ = "summary_workbook"
 
-JOB_BENCHES = [daily_jobs, summary_compile, summary_pdf, _summary_workbook]
+
+def _survey_raking(bench) -> None:
+    from bench.surveys import survey_raking
+
+    survey_raking(bench)
+
+
+def _survey_exports(bench) -> None:
+    from bench.surveys import survey_exports
+
+    survey_exports(bench)
+
+
+def _survey_results_afresh(bench) -> None:
+    from bench.surveys import survey_results_afresh
+
+    survey_results_afresh(bench)
+
+
+_survey_results_afresh.__name__ = "survey_results_afresh"
+_survey_raking.__name__ = "survey_raking"
+_survey_exports.__name__ = "survey_exports"
+
+JOB_BENCHES = [
+    daily_jobs,
+    summary_compile,
+    summary_pdf,
+    _summary_workbook,
+    _survey_results_afresh,
+    _survey_raking,
+    _survey_exports,
+]

@@ -51,6 +51,8 @@ from bench.server import (  # noqa: E402
     start_server,
     stop_server,
 )
+from bench.survey_load import run_survey_load  # noqa: E402
+from bench.surveys import measure_survey_pages  # noqa: E402
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/dluan_bench"
 SMOKE_DATABASE = "postgres://postgres@127.0.0.1:5432/dluan_bench_smoke"
@@ -127,12 +129,18 @@ def main(argv=None) -> int:
             server = start_server(bench)
             log(f"pages: {bench.warmup} warm-up + {bench.requests} timed requests each")
             measure_pages(bench)
+            measure_survey_pages(bench)
             run_jobs(bench)
             if not args.skip_load and bench.wants("load"):
                 if args.smoke:
                     run_load(bench, users=5, rate=5, duration=10)
                 else:
                     run_load(bench, users=50, rate=10, duration=60)
+            if not args.skip_load and bench.wants("survey load"):
+                if args.smoke:
+                    run_survey_load(bench, users=5, rate=5, duration=10)
+                else:
+                    run_survey_load(bench, users=200, rate=50, duration=60)
         except BenchError as error:
             log(f"bench failed: {error}")
             server_log_tail(bench, server)

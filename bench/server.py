@@ -71,6 +71,11 @@ def bench_env(database_url: str, workdir: Path) -> dict:
         # The personas sign in with a password alone: the bench measures pages,
         # and two-factor sign-in, on by default without DEBUG, has its own tests.
         OTP_REQUIRED="0",
+        # As behind the proxy of a real deployment: the survey load run's
+        # respondents each come from an address of their own (X-Forwarded-For),
+        # as the public link's rate limit per address expects.
+        BEHIND_PROXY="1",
+        PROXY_COUNT="1",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
     )
