@@ -43,3 +43,10 @@ HOME_FIGURES_SECONDS = 0
 # Each test process keeps its cache entries apart (xdist workers share Redis, and
 # a run must not read the last run's entries).
 CACHES["default"]["KEY_PREFIX"] = "dluan-test-" + os.urandom(4).hex()  # noqa: F405
+# The broker's tests flush the broker's Redis database: the cache keeps to the one
+# below it, so a count the cache holds mid-test (a rate limit) is not wiped.
+_cache = CACHES["default"]  # noqa: F405
+if "redis" in _cache["BACKEND"] and _cache["LOCATION"] == CELERY_BROKER_URL:  # noqa: F405
+    _base, _sep, _db = _cache["LOCATION"].rpartition("/")
+    if _db.isdigit():
+        _cache["LOCATION"] = f"{_base}/{(int(_db) - 1) % 16}"

@@ -60,6 +60,9 @@ class CommuneFill:
 class FillTable:
     rows: list[CommuneFill]
     total: Fill
+    # Communes of the unit with neither a quota nor an answer: counted, not listed
+    # (a province's survey draws a few hundred of its communes).
+    idle: int = 0
     cell_keys: list = field(default_factory=lambda: list(CELL_KEYS))
 
     @property
@@ -140,7 +143,8 @@ def quota_fill(survey) -> FillTable:
             row.total.over_quota = found.over_quota
         total.add(row.total)
         rows.append(row)
-    return FillTable(rows=rows, total=total)
+    listed = [row for row in rows if row.total.quota or row.total.submitted]
+    return FillTable(rows=listed, total=total, idle=len(rows) - len(listed))
 
 
 @dataclass

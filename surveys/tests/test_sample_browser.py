@@ -26,7 +26,7 @@ def test_population_and_quota_fill_on_a_phone(
     page = browser_context(PHONE).new_page()
     browser_login(page, staff.username)
     page.goto(f"/surveys/{survey.pk}/population/")
-    field = page.get_by_label(f"{commune.name}, Nam, 18")
+    field = page.get_by_label(f"{commune.name}, Nam, Từ 18 đến 29")
     field.first.fill("1.250")
     page.locator("[data-testid=population-save]").click()
     expect(page.locator("[data-testid=population-total]")).to_have_text("1250")

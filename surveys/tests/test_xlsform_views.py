@@ -205,7 +205,7 @@ def test_unsupported_rows_are_named_with_row_numbers_and_nothing_changes(
     problems = response.context["problems"]
     text = "\n".join(problems)
     for row, word in ((3, "note"), (4, "calculate"), (5, "!="), (6, "nolist")):
-        assert any(f"row {row}:" in p and word in p for p in problems), (row, text)
+        assert any(f"dòng {row}:" in p and word in p for p in problems), (row, text)
     assert _snapshot(survey) == before
 
 
@@ -240,8 +240,8 @@ def test_bad_constraint_and_grid_mixing_lists_are_refused(client_of, blank, staf
     )
     response = client_of(staff).post(_import_url(blank), {"file": _upload(content)})
     problems = response.context["problems"]
-    assert any("row 2:" in p and ". > 18" in p for p in problems), problems
-    assert any("row 5:" in p and "select_one ab" in p for p in problems), problems
+    assert any("dòng 2:" in p and ". > 18" in p for p in problems), problems
+    assert any("dòng 5:" in p and "select_one ab" in p for p in problems), problems
     assert not blank.current_version.questions.exists()
 
 
@@ -322,7 +322,7 @@ def test_import_page_with_problems_is_valid_html(client_of, blank, staff):
     problems = html_problems(url, client.get(url).content.decode())[0]
     content = _form(["note", "x", "Lời chào", "", ""])
     response = client.post(url, {"file": _upload(content)})
-    assert "row 2" in response.context["problems"][0]
+    assert "dòng 2" in response.context["problems"][0]
     problems += html_problems(url, response.content.decode())[0]
     assert problems == []
 
