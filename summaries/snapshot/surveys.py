@@ -3,9 +3,9 @@ headline figures (``surveys.selectors.results.headline``), frozen as they were."
 
 from django.db.models import Count, Q
 
+from summaries.snapshot.scope import Scope
 from surveys.models import Response, Survey
 from surveys.selectors.results import headline
-from summaries.snapshot.scope import Scope
 
 # A province runs a handful of surveys a period; the brief lists them all, up to this.
 MOST = 10
