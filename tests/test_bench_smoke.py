@@ -70,4 +70,37 @@ def test_bench_smoke_run_writes_every_figure(tmp_path):
     assert load["throughput"]["value"] > 0
     assert load["errors"]["value"] == 0
     assert load["reports lost"]["value"] == 0
+    # The surveys' pages, jobs and load run (bench/surveys.py, bench/survey_load.py).
+    survey_pages = {
+        name
+        for name in figures
+        if " · survey " in name or " · public survey page" in name
+    }
+    assert len([n for n in survey_pages if n.endswith(" · median")]) == 7, survey_pages
+    for prefix in (
+        "job · survey results computed afresh",
+        "job · survey weights, raking",
+        "job · survey .sav export, ",
+        "job · survey .sav export peak memory",
+        "job · survey .xlsx export, ",
+        "job · survey .xlsx export peak memory",
+    ):
+        found = [f for name, f in figures.items() if name.startswith(prefix)]
+        assert len(found) == 1 and _number(found[0]["value"]), prefix
+    survey_load = {
+        name.rsplit(" · ", 1)[1]: figure
+        for name, figure in figures.items()
+        if name.startswith("survey load · ")
+    }
+    assert set(survey_load) == {
+        "throughput",
+        "answer submission p95",
+        "errors",
+        "answers lost",
+        "answers counted twice",
+    }
+    assert survey_load["throughput"]["value"] > 0
+    assert survey_load["errors"]["value"] == 0
+    assert survey_load["answers lost"]["value"] == 0
+    assert survey_load["answers counted twice"]["value"] == 0
     assert (output.with_suffix(".md")).exists()
