@@ -50,3 +50,6 @@ if "redis" in _cache["BACKEND"] and _cache["LOCATION"] == CELERY_BROKER_URL:  # 
     _base, _sep, _db = _cache["LOCATION"].rpartition("/")
     if _db.isdigit():
         _cache["LOCATION"] = f"{_base}/{(int(_db) - 1) % 16}"
+if "redis" in _cache["BACKEND"]:
+    # clear() empties this process's keys, not the other worker's too.
+    _cache["BACKEND"] = "tests.support.cache.ProcessRedisCache"
