@@ -9,10 +9,10 @@
   form posted faster than a person reads it is a bot's;
 - a honeypot field, hidden by a CSS class, that a person never fills.
 
-Settings (with their defaults): ``SURVEY_PUBLIC_RATE_LIMIT`` (30) posts per
-``SURVEY_PUBLIC_RATE_WINDOW`` (600) seconds per address and survey;
-``SURVEY_PUBLIC_MIN_SECONDS`` (3) between the form's making and its posting;
-``SURVEY_PUBLIC_TOKEN_HOURS`` (12) before a form goes stale.
+Settings (``dluan/settings.py``, from the environment): ``SURVEY_PUBLIC_RATE_LIMIT``
+posts per ``SURVEY_PUBLIC_RATE_WINDOW`` seconds per address and survey;
+``SURVEY_PUBLIC_MIN_SECONDS`` between the form's making and its posting;
+``SURVEY_PUBLIC_TOKEN_HOURS`` before a form goes stale.
 """
 
 import datetime
@@ -34,19 +34,19 @@ TOKEN_FIELD = "form_token"  # noqa: S105 (a field name)
 
 
 def rate_limit() -> int:
-    return int(getattr(settings, "SURVEY_PUBLIC_RATE_LIMIT", 30))
+    return settings.SURVEY_PUBLIC_RATE_LIMIT
 
 
 def rate_window() -> int:
-    return int(getattr(settings, "SURVEY_PUBLIC_RATE_WINDOW", 600))
+    return settings.SURVEY_PUBLIC_RATE_WINDOW
 
 
 def min_seconds() -> float:
-    return float(getattr(settings, "SURVEY_PUBLIC_MIN_SECONDS", 3))
+    return float(settings.SURVEY_PUBLIC_MIN_SECONDS)
 
 
 def token_max_age() -> int:
-    return int(float(getattr(settings, "SURVEY_PUBLIC_TOKEN_HOURS", 12)) * 3600)
+    return settings.SURVEY_PUBLIC_TOKEN_HOURS * 3600
 
 
 def survey_state(survey, *, online: bool = True) -> str:

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-import surveys.tasks  # noqa: F401 (registers the weighing task in this process)
 from dluan import audit
 from dluan.access import add_errors, require_manager, require_staff
 from dluan.paging import LargePaginator
