@@ -4,12 +4,13 @@ import datetime
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.core.cache import cache
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from surveys import stats
 from surveys.models import AgeGroup, Question, Response, Sex, Survey, SurveyCell
-from surveys.weights import weight
+from surveys.selectors.results import CACHE_SECONDS, cache_key
 
 # The flag filter's values: one flag, any flag, or none of them.
 FLAGS = {
@@ -213,45 +214,60 @@ def review_history(response: Response) -> list[dict]:
     return history
 
 
-def _populated_cell():
-    return SurveyCell.objects.filter(
-        survey_id=OuterRef("survey_id"),
-        commune_id=OuterRef("commune_id"),
-        sex=OuterRef("sex"),
-        age_group=OuterRef("age_group"),
-        population__gt=0,
-    )
-
-
 def weights_summary(survey: Survey) -> dict:
     """The spread of a survey's weights and its cells' shares, for the weights page.
 
-    Three queries: the weights' aggregate, the cells' populations and the approved
-    responses per cell.
+    Two queries: the survey's cells, and the approved responses counted per cell
+    (and per commune, sex and age group); the weights' sums, spread and design
+    effect are worked out from those counts, as each response weighs its cell's
+    (``surveys.weights``). Kept in the cache like the results, until the next
+    review, weighting or change of the cells (``Survey.touch_results``).
     """
-    approved = Response.objects.approved().filter(survey=survey)
-    figures = approved.aggregate(
-        n=Count("pk"),
-        sum_w=Sum(weight()),
-        sum_w2=Sum(weight() * weight()),
-        low=Min(weight()),
-        high=Max(weight()),
-        outside=Count("pk", filter=~Q(Exists(_populated_cell()))),
-    )
-    n = figures["n"] or 0
-    deff, effective_n = stats.kish(figures["sum_w"] or 0, figures["sum_w2"] or 0, n)
-    cells = list(
-        SurveyCell.objects.filter(survey=survey, population__gt=0)
+    key = cache_key(survey, "weights")
+    summary = cache.get(key)
+    if summary is None:
+        summary = _weights_summary(survey)
+        cache.set(key, summary, CACHE_SECONDS)
+    return summary
+
+
+def _weights_summary(survey: Survey) -> dict:
+    every_cell = list(
+        SurveyCell.objects.filter(survey=survey)
         .select_related("commune")
         .order_by("commune__name", "sex", "age_group")
     )
-    population = sum(cell.population for cell in cells)
-    counts = {
-        (row["commune_id"], row["sex"], row["age_group"]): row
-        for row in approved.values("commune_id", "sex", "age_group")
-        .annotate(n=Count("pk"), w=Max(weight()))
+    by_id = {cell.pk: cell for cell in every_cell}
+    cells = [cell for cell in every_cell if cell.population > 0]
+    populated = {(c.commune_id, c.sex, c.age_group) for c in cells}
+    groups = (
+        Response.objects.approved()
+        .filter(survey=survey)
+        .values("commune_id", "sex", "age_group", "cell_id")
+        .annotate(n=Count("pk"))
         .order_by()
-    }
+    )
+    n = outside = 0
+    sum_w = sum_w2 = 0.0
+    low = high = None
+    counts: dict = {}
+    for group in groups:
+        cell = by_id.get(group["cell_id"])
+        w = cell.weight if cell is not None and cell.weight is not None else 1.0
+        count = group["n"]
+        n += count
+        sum_w += count * w
+        sum_w2 += count * w * w
+        low = w if low is None else min(low, w)
+        high = w if high is None else max(high, w)
+        key = (group["commune_id"], group["sex"], group["age_group"])
+        if key not in populated:
+            outside += count
+        found = counts.setdefault(key, {"n": 0, "w": None})
+        found["n"] += count
+        found["w"] = w if found["w"] is None else max(found["w"], w)
+    deff, effective_n = stats.kish(sum_w, sum_w2, n)
+    population = sum(cell.population for cell in cells)
     in_cells = sum(
         counts.get((c.commune_id, c.sex, c.age_group), {}).get("n", 0) for c in cells
     )
@@ -276,9 +292,9 @@ def weights_summary(survey: Survey) -> dict:
         "n": n,
         "deff": deff,
         "effective_n": effective_n,
-        "low": figures["low"],
-        "high": figures["high"],
-        "outside": figures["outside"] or 0,
+        "low": low,
+        "high": high,
+        "outside": outside,
         "cells": rows,
         "population": population,
     }

@@ -68,7 +68,11 @@ def _write_cells(*, survey: Survey, values: dict, field: str, user) -> int:
         bulk.create(new)
         for value, pks in by_value.items():
             bulk.update(SurveyCell.objects.filter(pk__in=pks), **{field: value})
-    return len(new) + sum(len(pks) for pks in by_value.values())
+    changed = len(new) + sum(len(pks) for pks in by_value.values())
+    if changed:
+        # The cells' figures are shown beside the weights: what was kept is stale.
+        survey.touch_results()
+    return changed
 
 
 # --- Population margins --------------------------------------------------------------
