@@ -28,6 +28,9 @@ PAGES = [
         "/surveys/{online}/results/crosstab/?q={crosstab_question}&by=commune",
     ),
     ("survey quota fill, the face-to-face survey", "/surveys/{face}/quotas/"),
+    ("survey list", "/surveys/"),
+    ("survey review queue, the online survey", "/surveys/{online}/responses/"),
+    ("survey weights, the online survey", "/surveys/{online}/weights/"),
 ]
 PUBLIC_PAGE = ("public survey page (no sign-in)", "/s/{key}/")
 PUBLIC_FLOOR = "/login/"

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench import pages as catalogue
+from bench import surveys as survey_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,7 +77,10 @@ def test_bench_smoke_run_writes_every_figure(tmp_path):
         for name in figures
         if " · survey " in name or " · public survey page" in name
     }
-    assert len([n for n in survey_pages if n.endswith(" · median")]) == 7, survey_pages
+    medians = [n for n in survey_pages if n.endswith(" · median")]
+    # Each page for each of its personas, and the public page for anonymous.
+    assert len(medians) == len(survey_bench.PAGES) * len(survey_bench.PERSONAS) + 1
+
     for prefix in (
         "job · survey results computed afresh",
         "job · survey weights, raking",

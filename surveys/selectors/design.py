@@ -6,8 +6,6 @@ from django.utils.translation import gettext as _
 
 from surveys.models import Assignment, Question, Response, Survey
 
-SUBMITTED = Q(responses__state=Response.State.SUBMITTED)
-
 
 def survey_list(user, *, status: str = ""):
     """The surveys ``user`` sees, with their counts in the list query itself.
@@ -43,12 +41,21 @@ def survey_list(user, *, status: str = ""):
             my_target=Coalesce(Subquery(target, output_field=IntegerField()), 0),
             my_done=Coalesce(Subquery(done, output_field=IntegerField()), 0),
         )
+    # A count per survey shown, each read from the review queue's index: a join
+    # of every survey with all its responses grouped by survey took 0.7 s for a
+    # province's 200,000 answers. PostgreSQL works these out for the page's rows
+    # only, after its sort and limit.
+    submitted = Response.objects.filter(
+        survey=OuterRef("pk"), state=Response.State.SUBMITTED
+    ).order_by()
+
+    def count(responses):
+        total = responses.values("survey").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(total, output_field=IntegerField()), 0)
+
     return queryset.annotate(
-        submitted_count=Count("responses", filter=SUBMITTED),
-        approved_count=Count(
-            "responses",
-            filter=SUBMITTED & Q(responses__review=Response.Review.APPROVED),
-        ),
+        submitted_count=count(submitted),
+        approved_count=count(submitted.filter(review=Response.Review.APPROVED)),
     )
 
 
