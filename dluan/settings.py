@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
     "dluan",
     "collaborators",
     "reports",
@@ -131,6 +133,8 @@ DATABASES = {
         },
     )
 }
+# A read replica (dluan/replica.py). Block owned by the replica work.
+# (DATABASE_REPLICA_URL, the router and its limits go here.)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes carry extra columns on PostgreSQL (INCLUDE); SQLite, the
 # small-board default, builds the same indexes without them.
@@ -327,6 +331,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Two queues (block owned by the queues work): CELERY_TASK_DEFAULT_QUEUE and
+# CELERY_TASK_ROUTES go here.
 # Seconds a home page's costly counts are kept per unit (dluan/figures.py); 0: never
 # (the default with DEBUG, so the demo's figures follow every click).
 HOME_FIGURES_SECONDS = env_int("HOME_FIGURES_SECONDS", 0 if DEBUG else 30)
@@ -501,6 +507,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The offline app's service worker and manifest (dluan/offline.py).
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
@@ -509,6 +518,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+# The read-only API under /api/v1/ (dluan/api/). Block owned by the API work:
+# REST_FRAMEWORK, SPECTACULAR_SETTINGS and the token settings go here.
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from dluan.views import account, audit, health, home
+from dluan.views import account, audit, errors, health, home, offline
 
 # Django's own 400 page renders without the request: no nonce, no navigation.
 handler400 = "dluan.views.errors.bad_request"
@@ -13,6 +13,15 @@ handler500 = "dluan.views.errors.server_error"
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    # The installable app: its service worker (scope /), manifest, the outbox
+    # page and what the phone asks before sending (dluan/views/offline.py).
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline.manifest, name="webmanifest"),
+    path("offline/state/", offline.state, name="offline-state"),
+    path("offline/pages/", offline.pages, name="offline-pages"),
+    path("outbox/", offline.outbox, name="outbox"),
+    # nginx's page for a body over UPLOAD_MAX_BYTES (deploy/nginx).
+    path("errors/413/", errors.too_large, name="error-413"),
     path("notifications/", home.notification_list, name="notifications"),
     path("notifications/read/", home.notification_read, name="notifications-read"),
     path("audit/", audit.audit_trail, name="audit-trail"),
@@ -78,6 +87,8 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("surveys/", include("surveys.urls")),
     path("summaries/", include("summaries.urls")),
+    # The read-only API (dluan/api/): each app's resources, its schema and docs.
+    path("api/v1/", include("dluan.api.urls")),
     # A survey's public link and personal links: no sign-in.
     path("", include("surveys.urls_public")),
     # One sign-in page for everyone, with its lockout and second factor.

@@ -33,3 +33,8 @@ def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
     language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
     with translation.override(language):
         return defaults.server_error(request, template_name)
+
+
+def too_large(request):
+    """nginx's answer to a body over its limit (deploy/nginx): work in progress."""
+    return bad_request(request, UploadTooLarge(settings.UPLOAD_MAX_BYTES))

@@ -1,0 +1,1 @@
+"""The read-only API under /api/v1/ (Django REST framework)."""
