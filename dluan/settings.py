@@ -331,8 +331,32 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-# Two queues (block owned by the queues work): CELERY_TASK_DEFAULT_QUEUE and
-# CELERY_TASK_ROUTES go here.
+# Two queues, so long work never holds up what people wait for. One worker each in
+# production (deploy/systemd); a worker started without -Q takes both. Every task
+# of our apps is named (dluan/tests/test_queues.py); dluan/queue.py's sweep sends
+# kept jobs by name, so they are routed alike.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = {"default": {}, "heavy": {}}
+_QUEUES = {
+    # Minutes of CPU over a unit's data, waited for by nobody to the second: a
+    # summary's figures, workbook, PDF and Word file (and the brief re-rendered),
+    # raking a survey, a bulk review, a year's scores, every unit's discipline.
+    "heavy": "summaries.tasks.summary_compile summaries.tasks.summary_render"
+    " surveys.tasks.survey_weigh_task surveys.tasks.responses_review_bulk_task"
+    " collaborators.tasks.scores_refresh reports.tasks.discipline_refresh",
+    # E-mails and sign-in links, reminders, early warnings (worth most on the
+    # day), the sweep of kept jobs, and quick bookkeeping (queuing due compiles,
+    # periods and briefings ahead, overdue flags, stale roster uploads).
+    "default": "dluan.tasks.send_notification_emails dluan.tasks.unsent_tasks_send"
+    " reports.tasks.reminders_send reports.tasks.missing_digest_send"
+    " reports.tasks.warnings_raise summaries.tasks.summaries_compile_due"
+    " reports.tasks.periods_ensure_ahead reports.tasks.followups_flag_overdue"
+    " meetings.tasks.meetings_ensure_periodic"
+    " collaborators.tasks.import_drafts_purge",
+}
+CELERY_TASK_ROUTES = {
+    task: {"queue": queue} for queue, tasks in _QUEUES.items() for task in tasks.split()
+}
 # Seconds a home page's costly counts are kept per unit (dluan/figures.py); 0: never
 # (the default with DEBUG, so the demo's figures follow every click).
 HOME_FIGURES_SECONDS = env_int("HOME_FIGURES_SECONDS", 0 if DEBUG else 30)

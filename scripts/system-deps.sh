@@ -16,6 +16,9 @@ command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 # backup/restore on PostgreSQL (the client's major version must match the server's).
 command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
+# The nginx site of deploy/ (tests/test_deploy_nginx.py), its certificate made by openssl.
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

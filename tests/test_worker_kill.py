@@ -261,7 +261,7 @@ def test_a_worker_killed_mid_compile_leaves_the_summary_compiled_once(
     first.kill()
     # The job is neither lost nor done: Redis holds it, unacknowledged.
     assert broker.hlen("unacked") == 1
-    assert broker.llen("celery") == 0
+    assert broker.llen("heavy") == 0
     report_lock.release()
     assert _compiling(summary)
 
@@ -273,7 +273,7 @@ def test_a_worker_killed_mid_compile_leaves_the_summary_compiled_once(
     assert second.text().count("summary_compile[") == 2  # received, succeeded
     assert "succeeded" in second.text()
     assert broker.hlen("unacked") == 0
-    assert broker.llen("celery") == 0
+    assert broker.llen("heavy") == 0
 
 
 @pytest.mark.broker

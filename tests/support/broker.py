@@ -24,7 +24,8 @@ from django import db
 
 from dluan.celery import app
 
-QUEUE = "celery"
+# The queues of dluan.settings.CELERY_TASK_QUEUES (Redis keeps each in a list).
+QUEUES = ("default", "heavy")
 
 
 def redis_url() -> str:
@@ -122,10 +123,11 @@ class Broker:
         self.client.flushdb()
 
     def jobs(self) -> list[str]:
-        """The names of the tasks waiting in the queue, oldest first."""
+        """The names of the tasks waiting, oldest first in each queue."""
         return [
             json.loads(message)["headers"]["task"]
-            for message in self.client.lrange(QUEUE, 0, -1)
+            for queue in QUEUES
+            for message in self.client.lrange(queue, 0, -1)
         ]
 
     def start_worker(self) -> None:
