@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from dluan.models import (
+    ApiToken,
     Notification,
     OrgUnit,
     SignInCode,
@@ -105,6 +106,16 @@ class UnsentTaskAdmin(ComputedAdmin):
 
     list_display = ["task", "args", "created_at", "attempts", "last_error"]
     list_filter = ["task"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ComputedAdmin):
+    """API keys, made and revoked by their owners on the account page; no key here."""
+
+    list_display = ["name", "owner", "prefix", "created_at", "expires_on"]
+    list_display += ["last_used_at", "revoked_at"]
+    search_fields = ["owner__username", "name", "prefix"]
+    exclude = ["key_hash"]
 
 
 # The audit trail is read in the admin, never changed: auditlog's own admin still

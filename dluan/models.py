@@ -1,5 +1,6 @@
 """Org units, users and notifications: what every other app builds on."""
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -385,3 +386,45 @@ class UnsentTask(models.Model):
 
     def __str__(self):
         return f"{self.task}{tuple(self.args)}"
+
+
+class ApiTokenQuerySet(ScopedQuerySet):
+    unit_path_lookup = "owner__org_unit__path"
+    owner_lookup = "owner"
+
+
+# Audited: its creation and its revocation. Its use (``last_used_at``) is
+# written with ``update()``, past auditlog, at most once a minute.
+@auditlog.register(exclude_fields=["key_hash", "last_used_at"])
+class ApiToken(models.Model):
+    """A personal key to the read-only API: only its SHA-256 is kept."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # The key's first characters, shown in lists to tell keys apart.
+    prefix = models.CharField(_("key prefix"), max_length=16, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # The last day the key works (the board's time zone).
+    expires_on = models.DateField(_("expires on"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_on >= timezone.localdate()

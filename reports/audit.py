@@ -32,6 +32,10 @@ VIEWS = {
     "reports:discipline-export": Audited(
         EXPORT, title=_("Reporting discipline workbook")
     ),
+    # The API (reports/api.py): a report read as on its page; a page of reports,
+    # each with its text and streams, as an export.
+    "api:reports:report-detail": _REPORT,
+    "api:reports:report-list": Audited(EXPORT, title=_("Opinion reports (API)")),
 }
 
 UNIT_LOOKUPS = {"reports.OpinionStream": "report__unit"}

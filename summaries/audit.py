@@ -15,6 +15,8 @@ VIEWS = {
     # The narrative and the quotes picked, with their collaborators' names.
     "summaries:summary-edit": Audited(VIEW, **_SUMMARY),
     "summaries:summary-download": Audited(DOWNLOAD, file_kwarg="kind", **_SUMMARY),
+    # The API (summaries/api.py): the figures and text, as on the page.
+    "api:summaries:summary-detail": Audited(VIEW, **_SUMMARY),
 }
 
 UNIT_LOOKUPS = {"summaries.SummaryRead": "summary__unit"}

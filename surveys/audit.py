@@ -27,6 +27,8 @@ VIEWS = {
     "surveys:report-edit": Audited(VIEW, **_SURVEY),
     "surveys:report-download": Audited(DOWNLOAD, file_kwarg="doc_format", **_SURVEY),
     "surveys:response-export": Audited(EXPORT, title=_("Survey responses")),
+    # The API (surveys/api.py): a page of approved responses' answers.
+    "api:surveys:response-list": Audited(EXPORT, title=_("Survey responses (API)")),
 }
 
 UNIT_LOOKUPS = {

@@ -14,10 +14,12 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -34,7 +36,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from dluan import accounts
+from dluan.access import add_errors, posted_int
 from dluan.accounts import password_link_tokens
+from dluan.api import tokens as api_tokens
+from dluan.api.forms import ApiTokenForm
 from dluan.auth import (
     TWO_FACTOR,
     client_ip,
@@ -50,7 +55,7 @@ from dluan.forms import (
     TokenForm,
     TwoFactorDisableForm,
 )
-from dluan.models import User, UserSession
+from dluan.models import ApiToken, User, UserSession
 
 log = logging.getLogger(__name__)
 # The secret of an authenticator being set up, until a code confirms it.
@@ -59,6 +64,8 @@ PENDING_TOTP_KEY = "_dluan_totp_pending"
 # The password step passed, the second factor not yet: who, how, since when.
 PENDING = "_dluan_pending_2fa"
 PENDING_SECONDS = 5 * 60
+# A new API key, between the POST that made it and the page that shows it once.
+NEW_API_KEY = "_dluan_new_api_key"
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -236,11 +243,22 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 @never_cache
 @login_required
 def account(request):
-    """The person's sessions, language and two-factor sign-in."""
+    """The person's sessions, language, two-factor sign-in and API keys.
+
+    A POST makes or revokes an API key (staff, leaders, administrators); a new
+    key is shown once, on the page the POST redirects to.
+    """
     user = request.user
+    key_form = None
+    if request.method == "POST":
+        key_form, response = _api_key_action(request)
+        if response is not None:
+            return response
     sessions = UserSession.objects.filter(user=user)
     totp = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     static = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    may_use_api = api_tokens.may_use_api(user)
+    # never_cache: no-store, so the new key stays in no cache.
     return render(
         request,
         "dluan/account_detail.html",
@@ -251,8 +269,49 @@ def account(request):
             "recovery_left": static.token_set.count() if static else 0,
             "two_factor_required": settings.OTP_REQUIRED and user.is_board_staff,
             "disable_form": TwoFactorDisableForm(user=user),
+            "may_use_api": may_use_api,
+            "api_keys": (
+                ApiToken.objects.filter(owner=user, revoked_at__isnull=True)
+                if may_use_api
+                else []
+            ),
+            "api_key_form": key_form or (ApiTokenForm() if may_use_api else None),
+            # Shown once: taken out of the session as it is shown.
+            "new_api_key": request.session.pop(NEW_API_KEY, None),
+            "today": timezone.localdate(),
         },
+        status=400 if key_form is not None else 200,
     )
+
+
+def _api_key_action(request):
+    """Make or revoke a key: (a form with errors, None) or (None, a redirect)."""
+    user = request.user
+    action = request.POST.get("action")
+    if action not in ("api-key-create", "api-key-revoke"):
+        return None, redirect("account")
+    if not api_tokens.may_use_api(user):
+        raise Http404
+    if action == "api-key-revoke":
+        pk = posted_int(request.POST.get("key", ""))
+        token = get_object_or_404(
+            ApiToken.objects.filter(owner=user, revoked_at__isnull=True), pk=pk
+        )
+        api_tokens.api_token_revoke(token=token)
+        messages.success(
+            request, _("The API key %(name)s is revoked.") % {"name": token.name}
+        )
+        return None, redirect("account")
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            token, key = api_tokens.api_token_create(owner=user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            request.session[NEW_API_KEY] = {"name": token.name, "key": key}
+            return None, redirect(reverse("account") + "#account-api")
+    return form, None
 
 
 @login_required
