@@ -78,7 +78,12 @@ def bench_env(database_url: str, workdir: Path) -> dict:
         PROXY_COUNT="1",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
+        # BENCH_REPLICA_URL: the marked pages read from that read replica
+        # (scripts/replica.sh makes one); otherwise none, whatever the shell has.
+        DATABASE_REPLICA_URL=os.environ.get("BENCH_REPLICA_URL", ""),
     )
+    if env["DATABASE_REPLICA_URL"]:
+        log(f"pages read from the replica at {env['DATABASE_REPLICA_URL']}")
     return env
 
 

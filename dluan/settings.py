@@ -19,6 +19,7 @@ from dluan.env import (
     load_dotenv,
 )
 from dluan.jobs import beat_schedule
+from dluan.replica import replica_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # A local .env (written by `make run` for development) fills unset variables.
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside all that may write: read-your-writes (dluan/replica.py).
+    "dluan.replica.ReplicaMiddleware",
     # The Content-Security-Policy header (and request.csp_nonce for templates).
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -134,7 +137,13 @@ DATABASES = {
     )
 }
 # A read replica (dluan/replica.py). Block owned by the replica work.
-# (DATABASE_REPLICA_URL, the router and its limits go here.)
+# DATABASE_REPLICA_URL: a PostgreSQL hot standby (unset: none), left out for
+# REPLICA_RETRY seconds when down or more than REPLICA_MAX_LAG seconds behind.
+REPLICA_MAX_LAG = env_int("REPLICA_MAX_LAG", 10)
+REPLICA_RETRY = env_int("REPLICA_RETRY", 30)
+if _replica := replica_database("DATABASE_REPLICA_URL", DATABASES["default"]):
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["dluan.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes carry extra columns on PostgreSQL (INCLUDE); SQLite, the
 # small-board default, builds the same indexes without them.

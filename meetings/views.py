@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from dluan import audit, downloads
 from dluan.access import add_errors, require_manager, require_staff
+from dluan.replica import reads_from_replica
 from meetings import exports, selectors, services
 from meetings.forms import (
     ActionForm,
@@ -43,6 +44,7 @@ def _flash_error(request, exc: ValidationError) -> None:
 
 
 @login_required
+@reads_from_replica
 def meeting_list(request):
     when = "past" if request.GET.get("when") == "past" else "upcoming"
     queryset = selectors.meeting_list(request.user, when=when)
@@ -403,6 +405,7 @@ def action_follow_up(request, pk, action_pk):
 
 
 @login_required
+@reads_from_replica
 def meeting_minutes_pdf(request, pk):
     require_manager(request.user)
     meeting = _meeting(request, pk)
@@ -414,6 +417,7 @@ def meeting_minutes_pdf(request, pk):
 
 
 @login_required
+@reads_from_replica
 def meeting_attendance_xlsx(request, pk):
     require_manager(request.user)
     meeting = _meeting(request, pk)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from dluan import audit, downloads
 from dluan.access import add_errors, posted_int, require_manager, require_staff
+from dluan.replica import reads_from_replica
 from summaries import selectors, services
 from summaries.brief import brief_document
 from summaries.forms import CompileForm, SummaryEditForm
@@ -22,6 +23,7 @@ FILES = {"pdf": downloads.PDF, "docx": downloads.DOCX, "xlsx": downloads.XLSX}
 
 
 @login_required
+@reads_from_replica
 def summary_list(request):
     user = request.user
     require_manager(user)

@@ -23,9 +23,11 @@ from dluan import audit
 from dluan.access import add_errors, require_manager, require_staff
 from dluan.auth import lockout_for
 from dluan.downloads import XLSX, download
+from dluan.replica import reads_from_replica
 
 
 @login_required
+@reads_from_replica
 def collaborator_list(request):
     require_manager(request.user)
     form = RosterFilterForm(request.GET or None, user=request.user)
@@ -39,6 +41,7 @@ def collaborator_list(request):
 
 
 @login_required
+@reads_from_replica
 def collaborator_export(request):
     require_manager(request.user)
     form = RosterFilterForm(request.GET or None, user=request.user)

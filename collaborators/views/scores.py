@@ -16,6 +16,7 @@ from dluan.access import require_manager
 from dluan.downloads import PDF, XLSX, download
 from dluan.models import OrgUnit
 from dluan.paging import LargePaginator
+from dluan.replica import reads_from_replica
 
 
 def _score_selection(request) -> tuple[ScoreFilterForm, int, OrgUnit | None]:
@@ -106,6 +107,7 @@ def score_detail(request, pk):
 
 
 @login_required
+@reads_from_replica
 def scores_export(request):
     _form, year, unit = _score_selection(request)
     ranking = selectors.score_ranking(user=request.user, year=year, unit=unit)

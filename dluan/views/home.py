@@ -11,10 +11,12 @@ from django.views.decorators.http import require_POST
 from dluan.access import posted_int
 from dluan.models import Notification
 from dluan.registry import home_panels
+from dluan.replica import reads_from_replica
 from dluan.services import notification_mark_read
 
 
 @login_required
+@reads_from_replica
 def home(request):
     user = request.user
     template = {

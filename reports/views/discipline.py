@@ -7,6 +7,7 @@ from django.shortcuts import render
 from dluan.access import require_manager
 from dluan.downloads import XLSX, download
 from dluan.models import OrgUnit
+from dluan.replica import reads_from_replica
 from reports import exports, selectors
 from reports.forms import DisciplineFilterForm
 from reports.models import ReportingPeriod
@@ -59,6 +60,7 @@ def discipline(request):
 
 
 @login_required
+@reads_from_replica
 def discipline_export(request):
     _form, unit, period = _selection(request)
     table = selectors.discipline_table(request.user, unit, period)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dluan.access import add_errors, require_leader, require_staff
+from dluan.replica import reads_from_replica
 from dluan.search import fold, search
 from reports import selectors, services
 from reports.forms import (
@@ -24,6 +25,7 @@ from reports.models import FollowUp, Issue, OpinionReport
 
 
 @login_required
+@reads_from_replica
 def issue_list(request):
     user = request.user
     queryset = Issue.objects.visible_to(user).select_related("unit")

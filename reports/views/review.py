@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from dluan import audit
 from dluan.access import require_manager, require_staff
 from dluan.paging import LargePaginator
+from dluan.replica import reads_from_replica
 from reports import selectors, services
 from reports.forms import (
     IssueFromReportForm,
@@ -27,6 +28,7 @@ QUEUE_PAGE_SIZE = 25
 
 
 @login_required
+@reads_from_replica
 def report_queue(request):
     require_manager(request.user)
     form = QueueFilterForm(request.GET or None, user=request.user)

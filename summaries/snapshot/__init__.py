@@ -78,6 +78,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from dluan.models import OrgUnit
+from dluan.replica import reads_from_replica
 from reports.models import ReportingPeriod
 from summaries.snapshot import briefings, discipline, issues, opinion, surveys
 from summaries.snapshot.scope import REPORTED_STATUSES, Scope, iso, period_dict
@@ -105,6 +106,8 @@ STEPS = (
 )
 
 
+# Its reads never look at what the compile wrote (it claimed the summary first).
+@reads_from_replica(after_writes=True)
 def build_snapshot(
     unit: OrgUnit, period: ReportingPeriod, progress: Progress | None = None
 ) -> dict:

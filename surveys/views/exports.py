@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from dluan.access import require_manager
 from dluan.downloads import XLSX, download
+from dluan.replica import reads_from_replica
 from surveys import exports
 from surveys.models import Survey
 
@@ -21,6 +22,7 @@ FORMATS = {
 
 
 @login_required
+@reads_from_replica
 def response_export(request, pk, fmt):
     require_manager(request.user)
     if fmt not in FORMATS:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from dluan.access import require_manager
+from dluan.replica import reads_from_replica
 from surveys.forms.results import MODE_SETS, CrosstabForm, ResultsFilterForm
 from surveys.models import BankQuestion, Question, Survey
 from surveys.selectors import crosstab as crosstab_selectors
@@ -72,6 +73,7 @@ def _charts(data: dict) -> list[dict]:
 
 
 @login_required
+@reads_from_replica
 def results(request, pk):
     survey = _survey(request, pk)
     form = ResultsFilterForm(request.GET or None, survey=survey)
@@ -94,6 +96,7 @@ def results(request, pk):
 
 
 @login_required
+@reads_from_replica
 def crosstab(request, pk):
     survey = _survey(request, pk)
     questions = crosstab_selectors.crossable(survey)
@@ -130,6 +133,7 @@ def crosstab(request, pk):
 
 @login_required
 @require_safe
+@reads_from_replica
 def text_answers(request, pk, question_pk):
     survey = _survey(request, pk)
     question = get_object_or_404(
@@ -146,6 +150,7 @@ def text_answers(request, pk, question_pk):
 
 
 @login_required
+@reads_from_replica
 def bank_trend(request, bank_pk):
     require_manager(request.user)
     bank = get_object_or_404(BankQuestion.objects.visible_to(request.user), pk=bank_pk)

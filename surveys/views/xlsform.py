@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from dluan.access import require_manager, require_staff
 from dluan.downloads import XLSX, download
+from dluan.replica import reads_from_replica
 from surveys import xlsform
 from surveys.models import Survey
 
@@ -68,6 +69,7 @@ def xlsform_import(request, pk):
 
 
 @login_required
+@reads_from_replica
 def xlsform_export(request, pk):
     require_manager(request.user)
     survey = _survey(request, pk)
