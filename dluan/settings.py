@@ -552,8 +552,8 @@ CONTENT_SECURITY_POLICY = {
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
-# The read-only API under /api/v1/ (dluan/api/). Block owned by the API work:
-# REST_FRAMEWORK, SPECTACULAR_SETTINGS and the token settings go here.
+# The read-only API under /api/v1/ (dluan/api/; the framework's settings in
+# dluan/api/conf.py).
 # A personal key's last day: API_TOKEN_DEFAULT_DAYS ahead unless its owner picks
 # one, at most API_TOKEN_MAX_DAYS. Calls per key (per person for a session).
 API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90)
@@ -562,42 +562,7 @@ API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
 _calls, _slash, _per = API_RATE_LIMIT.partition("/")
 if not (_calls.isdecimal() and _per in {"s", "sec", "min", "hour", "day"}):
     raise ImproperlyConfigured('API_RATE_LIMIT must look like "600/min".')
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "dluan.api.auth.ApiKeyAuthentication",
-        "dluan.api.auth.ApiSessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["dluan.api.auth.ApiAccess"],
-    "DEFAULT_RENDERER_CLASSES": [
-        "dluan.api.renderers.JsonRenderer",
-        "dluan.api.renderers.CsvRenderer",
-    ],
-    "DEFAULT_PAGINATION_CLASS": "dluan.api.pagination.KeysetPagination",
-    "DEFAULT_THROTTLE_CLASSES": ["dluan.api.auth.ApiRateThrottle"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "dluan.api.exceptions.api_exception_handler",
-    "COERCE_DECIMAL_TO_STRING": False,
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "dluan API",
-    "VERSION": "1.0.0",
-    "DESCRIPTION": (
-        "API chỉ đọc của dluan: đơn vị, kỳ báo cáo, lĩnh vực, báo cáo dư luận xã "
-        "hội, vấn đề, kỷ luật báo cáo, báo cáo tổng hợp, cuộc điều tra. Xác thực "
-        "bằng khoá truy cập cá nhân (Authorization: Bearer …); phạm vi như các trang."
-    ),
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["dluan.api.auth.ApiAccess"],
-    "ENUM_NAME_OVERRIDES": {
-        "UnitKindEnum": "dluan.models.OrgUnit.Kind",
-        "ReportKindEnum": "reports.models.OpinionReport.Kind",
-        "ReportStatusEnum": "reports.models.OpinionReport.Status",
-        "IssueStatusEnum": "reports.models.Issue.Status",
-        "SummaryStatusEnum": "summaries.models.Summary.Status",
-        "SurveyStatusEnum": "surveys.models.Survey.Status",
-        "SurveyModeEnum": "surveys.models.Survey.Mode",
-    },
-}
+from dluan.api.conf import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402, F401
 
 LOGGING = {
     "version": 1,
