@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the project and `bench` import
 
+from bench.api import measure_api  # noqa: E402
 from bench.core import Bench, BenchError, log  # noqa: E402
 from bench.jobs import run_jobs  # noqa: E402
 from bench.load import run_load  # noqa: E402
@@ -130,6 +131,7 @@ def main(argv=None) -> int:
             log(f"pages: {bench.warmup} warm-up + {bench.requests} timed requests each")
             measure_pages(bench)
             measure_survey_pages(bench)
+            measure_api(bench)
             run_jobs(bench)
             if not args.skip_load and bench.wants("load"):
                 if args.smoke:
@@ -141,6 +143,10 @@ def main(argv=None) -> int:
                     run_survey_load(bench, users=5, rate=5, duration=10)
                 else:
                     run_survey_load(bench, users=200, rate=50, duration=60)
+            if not args.skip_load and bench.wants("outbox"):
+                from bench.outbox_load import run_outbox_load
+
+                run_outbox_load(bench, phones=5 if args.smoke else 50, items=5)
         except BenchError as error:
             log(f"bench failed: {error}")
             server_log_tail(bench, server)

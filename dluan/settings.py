@@ -80,6 +80,8 @@ MIDDLEWARE = [
     # The account's language, else the one chosen at sign-in, else Vietnamese:
     # never the browser's Accept-Language (it replaces Django's LocaleMiddleware).
     "dluan.auth.LanguageMiddleware",
+    # The phone's outbox: JSON for its sends (401, 403), no half multipart body.
+    "dluan.outbox.OutboxMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "dluan.auth.SessionTimeoutMiddleware",

@@ -60,6 +60,11 @@ urlpatterns = [
     path("<int:pk>/interviews/", collect.interview_list, name="interview-list"),
     path("<int:pk>/interviews/new/", collect.interview_new, name="interview-new"),
     path(
+        "<int:pk>/interviews/offline/",
+        collect.interview_offline,
+        name="interview-offline",
+    ),
+    path(
         "<int:pk>/interviews/<uuid:client_id>/",
         collect.interview_form,
         name="interview-form",

@@ -168,6 +168,14 @@ class OpinionReport(models.Model):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     # Optimistic locking: a save names the version it started from.
     version = models.PositiveIntegerField(default=1)
+    # Made by the phone's outbox (or the page): a retry of the same item finds
+    # this report instead of making a second one.
+    client_id = models.UUIDField(_("client id"), null=True, blank=True, editable=False)
+    # What the item last sent said (sha256 of its fields and photos): a repeat
+    # of the same client id is told apart from one with changed content.
+    content_digest = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -182,6 +190,14 @@ class OpinionReport(models.Model):
             models.CheckConstraint(
                 condition=Q(urgency__gte=1) & Q(urgency__lte=3),
                 name="%(app_label)s_%(class)s_urgency_range",
+            ),
+            # One report per item of an author's outbox, however often it is sent.
+            # The client id leads: a send looks it up alone too (another
+            # author's item answers 404).
+            models.UniqueConstraint(
+                fields=["client_id", "author"],
+                condition=Q(client_id__isnull=False),
+                name="%(app_label)s_%(class)s_unique_client_id",
             ),
         ]
         indexes = [

@@ -1,5 +1,6 @@
 """Filing: drafts saved as the collaborator writes, attachments, submission."""
 
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from collaborators.models import Collaborator
 from dluan.models import User
+from dluan.outbox import lock_item
 from dluan.services import notification_send
 from dluan.uploads import CheckedFile
 from reports.models import Attachment, OpinionReport, OpinionStream, ReportEvent
@@ -162,7 +164,8 @@ def attachment_remove(*, attachment: Attachment, user: User) -> Attachment:
     attachment.removed_by = user
     attachment.save(update_fields=["removed_at", "removed_by"])
     report.version += 1
-    report.save(update_fields=["version", "updated_at"])
+    report.content_digest = ""  # an item sent again now adds its file again
+    report.save(update_fields=["version", "content_digest", "updated_at"])
     record_event(
         report=report,
         actor=user,
@@ -182,21 +185,43 @@ def report_save_draft(
     topics=None,
     streams: list[dict] | None = None,
     files: Iterable[CheckedFile] = (),
+    client_id: uuid.UUID | None = None,
 ) -> OpinionReport:
     """Create or update a collaborator's draft (or returned report) with what is given.
 
     Only the keys present in ``data`` change, so an autosave with some invalid
-    fields still keeps the valid ones.
+    fields still keeps the valid ones. With ``client_id`` (the form's item), a
+    new draft is made under it, or the author's draft already under it is
+    updated (an autosave whose answer was lost made it); one already submitted
+    refuses with code ``"sent"``.
     """
-    return report_file(
-        author=author,
-        user=user,
-        report=report,
-        data=data,
-        topics=topics,
-        streams=streams,
-        files=files,
-    )
+    with transaction.atomic():
+        if client_id is not None:
+            lock_item("report", author.pk, client_id)
+            if report is None:
+                report = (
+                    OpinionReport.objects.select_for_update()
+                    .filter(author=author, client_id=client_id)
+                    .first()
+                )
+                if report is not None and not report.is_editable_by_author:
+                    raise ValidationError(
+                        _("This report has been sent already."), code="sent"
+                    )
+            elif OpinionReport.objects.filter(
+                author=author, client_id=client_id
+            ).exists():
+                client_id = None  # the id is another report's of theirs
+        return report_file(
+            author=author,
+            user=user,
+            report=report,
+            data=data,
+            topics=topics,
+            streams=streams,
+            files=files,
+            client_id=client_id,
+        )
 
 
 def report_submit(
@@ -229,6 +254,9 @@ def report_file(
     submit: bool = False,
     answer: str = "",
     confirm_balance: bool = False,
+    client_id: uuid.UUID | None = None,
+    digest: str | None = None,
+    locked: bool = False,
 ) -> OpinionReport:
     """Save what the collaborator wrote and, with ``submit``, send it to the board.
 
@@ -237,15 +265,22 @@ def report_file(
     ``streams``: when given); ``author`` is needed to create a report. A
     submission the report is not ready for (no stream, one-sided, no answer)
     still keeps what was written as a draft, then raises; the error's ``report``
-    is that draft.
+    is that draft. ``client_id`` is given to a report that has none yet (the
+    caller checks the author has no other under it); ``digest`` records what
+    the item sent (see :mod:`reports.services.items`).
     """
     with transaction.atomic():
         creating = report is None
         if creating:
             report = OpinionReport(author=author, unit=author.unit)
         else:
-            report = lock_report(report, None)
+            if not locked:  # else the caller holds the row, read in this transaction
+                report = lock_report(report, None)
             _check_editable(report, user=user, author=author)
+        if client_id is not None and report.client_id is None:
+            report.client_id = client_id
+        # What the last item sent; any other change makes its repeat new again.
+        report.content_digest = digest or ""
         values = {key: data[key] for key in REPORT_FIELDS if key in data}
         if "area" in values:
             _check_area(report.author, values["area"])

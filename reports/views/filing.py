@@ -1,4 +1,11 @@
-"""A collaborator's reports: list, file and edit with autosave, attachments."""
+"""A collaborator's reports: list, file and edit with autosave, attachments.
+
+The report form is also what the phone's outbox sends (``X-Dluan-Outbox: 1``):
+each post carries its item's ``client_id``, one report per item, answered in
+JSON to the outbox (see :mod:`dluan.outbox`).
+"""
+
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,10 +20,18 @@ from django.views.decorators.http import require_POST
 
 from dluan.access import add_errors, posted_int, require_collaborator
 from dluan.downloads import download
+from dluan.outbox import answer, content_digest, is_outbox, posted_client_id
 from reports import selectors, services
 from reports.forms import ReportForm, StreamFormSet, stream_data, stream_initial
 from reports.models import Attachment, OpinionReport
 from reports.services.filing import REPORT_FIELDS
+from reports.services.items import (
+    Sent,
+    report_file_item,
+    report_item_outcome,
+    report_item_target,
+    version_token,
+)
 
 
 @login_required
@@ -51,7 +66,26 @@ def report_create(request):
 
 @login_required
 def report_edit(request, pk):
-    return _report_form(request, _editable_report(request, pk))
+    require_collaborator(request.user)
+    report = get_object_or_404(
+        OpinionReport.objects.visible_to(request.user).select_related(
+            "author", "unit", "period"
+        ),
+        pk=pk,
+    )
+    if not report.is_editable_by_author and not _sends_its_item(request, report):
+        raise Http404
+    return _report_form(request, report)
+
+
+def _sends_its_item(request, report) -> bool:
+    """A post of the item that made this report (a retry, a second tab): it is
+    answered (the same, or refused as changed) rather than 404."""
+    return (
+        request.method == "POST"
+        and report.client_id is not None
+        and report.client_id == posted_client_id(request)
+    )
 
 
 def _draft_data(form) -> dict:
@@ -76,9 +110,35 @@ def _report_form(request, report):
     if instance.kind == OpinionReport.Kind.URGENT and report is None:
         instance.urgency = OpinionReport.Urgency.URGENT
     balance_prompt = False
+    client_id = report.client_id if report else None
+    base_version = version_token(report) if report else ""
     if request.method == "POST":
+        outbox = is_outbox(request)
         action = request.POST.get("action", "save")
         draft = action not in {"submit", "submit_confirmed"}
+        # The page's script (or the phone) made the item's id; without it, one
+        # is made here and the post is filed as before.
+        client_id = posted_client_id(request) or uuid.uuid4()
+        digest = content_digest(request)
+        posted_version = request.POST.get("base_version", "").strip() or None
+        target = report or report_item_target(author=collaborator, client_id=client_id)
+        if (
+            target is None
+            and OpinionReport.objects.filter(client_id=client_id).exists()
+        ):
+            raise Http404  # another collaborator's item: nothing said of it
+        outcome = report_item_outcome(
+            target=target,
+            client_id=client_id,
+            digest=digest,
+            base_version=posted_version,
+            submit=not draft,
+        )
+        if outcome is not None and (outbox or outcome != Sent.CONFLICT):
+            return _item_answer(request, outcome, target, outbox=outbox)
+        if target is not None:
+            report = instance = target
+            base_version = version_token(target)
         form = ReportForm(
             request.POST,
             request.FILES,
@@ -89,11 +149,19 @@ def _report_form(request, report):
         formset = StreamFormSet(
             request.POST, prefix="streams", form_kwargs={"strict": not draft}
         )
-        if form.is_valid() and formset.is_valid():
+        if outcome == Sent.CONFLICT:
+            # The draft changed on the server since this form was shown: the
+            # form comes back with what was written, to send again or leave.
+            form.is_valid()
+            form.add_error(None, services.ConflictError())
+        elif form.is_valid() and formset.is_valid():
             try:
-                report = services.report_file(
+                result = report_file_item(
                     author=collaborator,
                     user=request.user,
+                    client_id=client_id,
+                    digest=digest,
+                    base_version=posted_version,
                     report=report,
                     data=_draft_data(form),
                     topics=form.cleaned_data["topics"],
@@ -102,8 +170,11 @@ def _report_form(request, report):
                     submit=not draft,
                     answer=form.cleaned_data.get("answer", ""),
                     confirm_balance=action == "submit_confirmed",
+                    keep_refused=not outbox,
                 )
             except ValidationError as error:
+                if outbox:
+                    return _refused(error.messages, _service_errors(error))
                 # A refused submission keeps what was written as a draft.
                 report = getattr(error, "report", report)
                 if isinstance(error, services.BalancePromptRequired):
@@ -111,6 +182,13 @@ def _report_form(request, report):
                 else:
                     add_errors(form, error)
             else:
+                if result.outcome != Sent.CREATED:
+                    return _item_answer(
+                        request, result.outcome, result.report, outbox=outbox
+                    )
+                report = result.report
+                if outbox:
+                    return _created(report)
                 if draft:
                     messages.success(request, _("Draft saved."))
                     return redirect("reports:report-edit", pk=report.pk)
@@ -118,6 +196,10 @@ def _report_form(request, report):
                 return redirect("reports:report-detail", pk=report.pk)
             if report is not None:
                 instance = report
+                base_version = version_token(report)
+        elif outbox:
+            errors = _form_errors(form, formset)
+            return _refused([m for ms in errors.values() for m in ms], errors)
     else:
         form = ReportForm(instance=instance, collaborator=collaborator)
         initial = stream_initial(report) if report else [{}]
@@ -139,8 +221,99 @@ def _report_form(request, report):
             "balance_prompt": balance_prompt,
             "attachments": list(report.attachments.present()) if report else [],
             "focus_topics": selectors.focus_topics_for(collaborator.unit),
+            "client_id": client_id or "",
+            "base_version": base_version,
         },
     )
+
+
+# --- The phone's outbox: JSON answers to its sends (dluan/outbox.py) -------------
+
+
+def _report_url(report) -> str:
+    name = "report-edit" if report.is_editable_by_author else "report-detail"
+    return reverse(f"reports:{name}", args=[report.pk])
+
+
+def _created(report) -> JsonResponse:
+    if report.status == OpinionReport.Status.SUBMITTED:
+        message = _("Report submitted to the board.")
+    else:
+        message = _("Draft saved.")
+    return answer("created", code=201, url=_report_url(report), message=message)
+
+
+def _item_answer(request, outcome, report, *, outbox):
+    """A send that changes nothing: the same item again, one changed after it
+    was sent, or (outbox only) a draft changed on the server meanwhile."""
+    if outcome == Sent.DUPLICATE:
+        message = _("This report had reached the board already: it was kept once.")
+        if outbox:
+            return answer(
+                "duplicate", code=200, url=_report_url(report), message=message
+            )
+        messages.success(request, message)
+        return redirect(_report_url(report))
+    if outcome == Sent.CHANGED:
+        message = _(
+            "This report was sent already with other content. The board keeps what "
+            "it received first; nothing of this copy was saved."
+        )
+        if outbox:
+            return answer("changed", code=409, url=_report_url(report), message=message)
+        messages.error(request, message)
+        return redirect(_report_url(report))
+    if not outbox:  # changed between the form's check and its save: read it again
+        messages.error(request, services.ConflictError().messages[0])
+        return redirect(_report_url(report))
+    question = selectors.last_question(report)
+    return answer(
+        "conflict",
+        code=409,
+        message=_(
+            "This report was changed on the server after you opened it "
+            "(%(status)s). Nothing was saved: keep your version or take the "
+            "server's."
+        )
+        % {"status": report.get_status_display()},
+        version=version_token(report),
+        server={
+            "title": report.title,
+            "description": report.description,
+            "status": str(report.get_status_display()),
+            "question": question.note if question else "",
+        },
+        url=_report_url(report),
+    )
+
+
+def _refused(messages_: list[str], errors: dict) -> JsonResponse:
+    return answer(
+        "refused",
+        code=422,
+        message=" ".join(messages_[:1])
+        or _("Not saved: check the fields marked in red."),
+        errors=errors,
+    )
+
+
+def _service_errors(error: ValidationError) -> dict:
+    if hasattr(error, "error_dict"):
+        return {field: list(ms) for field, ms in error.message_dict.items()}
+    return {"__all__": list(error.messages)}
+
+
+def _form_errors(form, formset) -> dict:
+    """The form's and the streams' errors by the posted field's name."""
+    errors = {
+        field: [str(m) for m in messages_] for field, messages_ in form.errors.items()
+    }
+    for stream in formset.forms:
+        for field, messages_ in stream.errors.items():
+            errors[stream.add_prefix(field)] = [str(m) for m in messages_]
+    if formset.non_form_errors():
+        errors.setdefault("__all__", []).extend(formset.non_form_errors())
+    return errors
 
 
 @login_required
@@ -176,6 +349,7 @@ def report_autosave(request):
             data=data,
             topics=None if "topics" in form.errors else form.cleaned_data.get("topics"),
             streams=streams,
+            client_id=posted_client_id(request),
         )
     except ValidationError as error:
         return JsonResponse({"saved": False, "errors": error.messages}, status=422)
@@ -185,6 +359,7 @@ def report_autosave(request):
             "saved": True,
             "id": report.pk,
             "edit_url": reverse("reports:report-edit", args=[report.pk]),
+            "version": version_token(report),
             "saved_at": formats.time_format(saved_at, "H:i:s"),
             "message": _("Draft saved at %(time)s.")
             % {"time": formats.time_format(saved_at, "H:i:s")},

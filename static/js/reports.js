@@ -39,6 +39,21 @@
   var pendingSubmitter = null;
   var INTERVAL = 4000;
 
+  // The draft's version on the server: a post (or the outbox sending it later)
+  // names it, so a change made on the server meanwhile is not overwritten.
+  function setVersion(version) {
+    if (version === undefined || version === null) return;
+    var input = form.querySelector("input[name='base_version']");
+    if (!input) {
+      input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "base_version";
+      input.id = "id_base_version";
+      reportInput.after(input);
+    }
+    input.value = String(version);
+  }
+
   function save() {
     if (!dirty || saving || submitting) return;
     saving = true;
@@ -59,6 +74,7 @@
       })
       .then(function (result) {
         if (result.ok && result.body.saved) {
+          setVersion(result.body.version);
           if (!reportInput.value) {
             reportInput.value = result.body.id;
             form.action = result.body.edit_url;

@@ -134,6 +134,11 @@ class Response(models.Model):
     # The choice answers in a canonical form: the same string for two responses
     # that chose alike (near-identical, whatever the free text says).
     fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # What the phone's outbox last sent for this client id (sha256 of the
+    # respondent and the answers): a repeat is told from one with changed content.
+    content_digest = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
     # The population cell of its commune, sex and age group (surveys.weights):
     # its weight is the cell's, so a weighting writes cells, not responses.
     cell = models.ForeignKey(

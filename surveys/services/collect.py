@@ -51,6 +51,11 @@ class Saved:
     cleaned: Cleaned = field(default_factory=Cleaned)
     # False when the client id named a response already submitted: nothing new.
     created: bool = True
+    # The client id's response was submitted (or saved) with other content than
+    # this send's ``digest``: refused, never merged.
+    changed: bool = False
+    # The same content was sent before under this client id: nothing written.
+    repeated: bool = False
 
     @property
     def ok(self) -> bool:
@@ -173,6 +178,7 @@ def response_save(
     entered_by=None,
     collaborator=None,
     personal_link: PersonalLink | None = None,
+    digest: str | None = None,
 ) -> Saved:
     """Save a draft or submit the response of ``client_id``.
 
@@ -181,6 +187,10 @@ def response_save(
     else's is refused. Answers that do not pass leave everything as it was and
     come back in ``cleaned.errors``. Raises :class:`Refused` when the survey
     takes no answer (closed, the cap reached, the personal link used).
+
+    ``digest`` (the phone's outbox, see :mod:`dluan.outbox`) is what the send
+    says: a submitted response with another one is ``changed``; a draft saved
+    with the same one is not saved again unless it is now submitted.
     """
     check_open(survey)
     if survey.current_version is None:
@@ -196,6 +206,7 @@ def response_save(
         "entered_by": entered_by,
         "collaborator": collaborator,
         "personal_link": personal_link,
+        "digest": digest,
     }
     try:
         return _save(**arguments)
@@ -221,6 +232,7 @@ def _save(
     entered_by,
     collaborator,
     personal_link,
+    digest,
 ) -> Saved:
     version = survey.current_version
     with transaction.atomic():
@@ -235,8 +247,12 @@ def _save(
                     _("This form was sent already from another account."),
                     code="taken",
                 )
+            same = digest is not None and existing.content_digest == digest
             if existing.state == Response.State.SUBMITTED:
-                return Saved(existing, created=False)
+                changed = digest is not None and not same
+                return Saved(existing, created=False, changed=changed, repeated=same)
+            if same and not submit:
+                return Saved(existing, created=False, repeated=True)
             version = existing.version
         questions = _questions(version)
         cleaned = clean_answers(questions, data, partial=not submit)
@@ -254,6 +270,8 @@ def _save(
             started_at=started_at or now,
         )
         response.answers = cleaned.answers
+        if digest is not None:
+            response.content_digest = digest
         response.commune = respondent.commune
         response.sex = respondent.sex
         response.age_group = respondent.age_group

@@ -9,10 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from dluan.outbox import answer as outbox_answer
+from dluan.outbox import content_digest, is_outbox, posted_client_id
 from surveys.answers import clean_answers
 from surveys.forms.respondent import RespondentForm
 from surveys.models import Response
@@ -22,6 +25,8 @@ from surveys.services.collect import Refused, Respondent, check_open, response_s
 STARTED_SALT = "surveys.interview-started"
 # A form left open longer than this starts its clock when it is first saved.
 STARTED_MAX_AGE = 24 * 3600
+# The phone's own clock for a form opened offline, believed this far back.
+STARTED_CLIENT_MAX_AGE = datetime.timedelta(days=7)
 ACTIONS = ("draft", "submit")
 
 
@@ -124,22 +129,66 @@ def _is_fetch(request) -> bool:
 @login_required
 def interview_form(request, pk, client_id):
     interviewer = selectors.interviewer_for(request.user, pk)
-    survey = interviewer.survey
-    response = (
-        Response.objects.visible_to(request.user)
-        .filter(survey=survey, client_id=client_id)
-        .select_related("version")
-        .first()
+    return _interview(
+        request,
+        interviewer,
+        client_id,
+        action_url=reverse("surveys:interview-form", args=[pk, client_id]),
     )
+
+
+@login_required
+def interview_offline(request, pk):
+    """The form of a new respondent with no id in it, for the phone to keep.
+
+    The phone's script gives each opening its own ``client_id`` and the time it
+    was opened (``started_client``); the post then does what the form's does.
+    """
+    interviewer = selectors.interviewer_for(request.user, pk)
+    action_url = reverse("surveys:interview-offline", args=[pk])
+    if request.method != "POST":
+        if interviewer.survey.status != interviewer.survey.Status.OPEN:
+            raise Http404
+        return _interview(request, interviewer, None, action_url=action_url)
+    client_id = posted_client_id(request)
+    if client_id is None:
+        if is_outbox(request):
+            return outbox_answer(
+                "refused",
+                code=422,
+                message=_("The form was not understood."),
+                errors={"client_id": [_("The form was not understood.")]},
+            )
+        return HttpResponseBadRequest(_("The form was not understood."))
+    return _interview(request, interviewer, client_id, action_url=action_url)
+
+
+def _interview(request, interviewer, client_id, *, action_url):
+    """The interviewer's form of ``client_id`` (None: a new one, shown only)."""
+    survey = interviewer.survey
+    outbox = request.method == "POST" and is_outbox(request)
+    response = None
+    if client_id is not None:
+        response = (
+            Response.objects.visible_to(request.user)
+            .filter(survey=survey, client_id=client_id)
+            .select_related("version")
+            .first()
+        )
     if response is None:
         # Another account's client id names nothing of this interviewer's.
-        if Response.objects.filter(survey=survey, client_id=client_id).exists():
+        if (
+            client_id is not None
+            and Response.objects.filter(survey=survey, client_id=client_id).exists()
+        ):
             raise Http404
-        if survey.status != survey.Status.OPEN:
+        if survey.status != survey.Status.OPEN and not outbox:
             raise Http404
     elif response.state == Response.State.SUBMITTED:
         # A retry of a submission (or a late autosave): it is in already, once.
         if request.method == "POST":
+            if outbox:
+                return _sent_before(survey, response, content_digest(request))
             if _is_fetch(request):
                 return JsonResponse({"saved": True, "submitted": True})
             messages.success(request, _("The questionnaire was submitted."))
@@ -152,7 +201,10 @@ def interview_form(request, pk, client_id):
     context = {
         "survey": survey,
         "response": response,
-        "client_id": client_id,
+        "client_id": client_id or "",
+        "action_url": action_url,
+        "offline": client_id is None or "started_client" in request.POST,
+        "started_client": request.POST.get("started_client", ""),
         "questions": questions,
         "errors": {},
         "closed_message": "",
@@ -175,12 +227,14 @@ def interview_form(request, pk, client_id):
                 survey=survey, communes=communes, initial=initial
             ),
             answers=response.answers if response else {},
-            started=_started_token(client_id),
+            started=_started_token(client_id) if client_id else "",
         )
         return render(request, "surveys/collect_form.html", context)
 
     action = request.POST.get("action")
     if action not in ACTIONS:
+        if outbox:
+            return _refused(_("The form was not understood."), {})
         return HttpResponseBadRequest(_("The form was not understood."))
     submit = action == "submit"
     form = RespondentForm(request.POST, survey=survey, communes=communes)
@@ -200,17 +254,23 @@ def interview_form(request, pk, client_id):
                 data=request.POST,
                 respondent=respondent,
                 submit=submit,
-                started_at=_started_at(request.POST.get("started", ""), client_id),
+                started_at=_started_at(request.POST.get("started", ""), client_id)
+                or _started_client(request.POST.get("started_client", "")),
                 entered_by=request.user,
                 collaborator=interviewer.collaborator,
+                digest=content_digest(request),
             )
     except Refused as refused:
         message = refused.messages[0]
+        if outbox:
+            return _refused(message, {"__all__": [message]})
         if _is_fetch(request):
             return JsonResponse({"saved": False, "message": message}, status=409)
         context["closed_message"] = message
         return render(request, "surveys/collect_form.html", context, status=409)
 
+    if saved is not None and saved.ok and outbox:
+        return _saved_answer(survey, saved)
     if saved is not None and saved.ok:
         if submit and saved.response.state == Response.State.SUBMITTED:
             if _is_fetch(request):
@@ -235,6 +295,14 @@ def interview_form(request, pk, client_id):
         # The respondent block is incomplete: say what the answers lack too.
         errors = clean_answers(questions, request.POST, partial=not submit).errors
     context["errors"] = errors
+    if outbox:
+        problems = {f"q-{k}": [v] for k, v in errors.items()}
+        problems.update({k: list(v) for k, v in form.errors.items()})
+        first = next(iter(problems.values()), [""])
+        return _refused(
+            " ".join(first) or _("Not saved: check the answers marked in red."),
+            problems,
+        )
     if _is_fetch(request):
         problems = {f"q-{k}": v for k, v in errors.items()}
         problems.update({k: " ".join(v) for k, v in form.errors.items()})
@@ -247,3 +315,63 @@ def interview_form(request, pk, client_id):
             status=400,
         )
     return render(request, "surveys/collect_form.html", context, status=400)
+
+
+# --- The phone's outbox: JSON answers to its sends (dluan/outbox.py) -------------
+
+
+def _started_client(value: str) -> datetime.datetime | None:
+    """When the phone opened the form (ISO time): not in the future, at most
+    STARTED_CLIENT_MAX_AGE back; else unknown (its first save starts the clock)."""
+    try:
+        started = datetime.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if timezone.is_naive(started):
+        started = timezone.make_aware(started)
+    now = timezone.now()
+    if started > now or now - started > STARTED_CLIENT_MAX_AGE:
+        return None
+    return started
+
+
+def _list_url(survey) -> str:
+    return reverse("surveys:interview-list", args=[survey.pk])
+
+
+def _refused(message: str, errors: dict):
+    return outbox_answer("refused", code=422, message=message, errors=errors)
+
+
+def _sent_before(survey, response, digest: str):
+    """A send of a submitted response's client id: the same item, or changed."""
+    if response.content_digest == digest:
+        return outbox_answer(
+            "duplicate",
+            code=200,
+            url=_list_url(survey),
+            message=_("This questionnaire had reached the board already."),
+        )
+    return outbox_answer(
+        "changed",
+        code=409,
+        url=_list_url(survey),
+        message=_(
+            "This questionnaire was submitted already with other answers. The "
+            "board keeps what it received first; nothing of this copy was saved."
+        ),
+    )
+
+
+def _saved_answer(survey, saved):
+    response = saved.response
+    if saved.changed:
+        return _sent_before(survey, response, digest="")
+    if saved.repeated:
+        return _sent_before(survey, response, response.content_digest)
+    if response.state == Response.State.SUBMITTED:
+        message = _("The questionnaire was submitted.")
+    else:
+        at = timezone.localtime(response.updated_at).strftime("%H:%M")
+        message = _("Draft saved at %(time)s") % {"time": at}
+    return outbox_answer("created", code=201, url=_list_url(survey), message=message)
