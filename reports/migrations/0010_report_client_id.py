@@ -4,24 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0009_report_queue_period_kind'),
+        ("reports", "0009_report_queue_period_kind"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='opinionreport',
-            name='client_id',
-            field=models.UUIDField(blank=True, editable=False, null=True, verbose_name='client id'),
+            model_name="opinionreport",
+            name="client_id",
+            field=models.UUIDField(
+                blank=True, editable=False, null=True, verbose_name="client id"
+            ),
         ),
         migrations.AddField(
-            model_name='opinionreport',
-            name='content_digest',
-            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=64),
+            model_name="opinionreport",
+            name="content_digest",
+            field=models.CharField(
+                blank=True, db_default="", default="", editable=False, max_length=64
+            ),
         ),
         migrations.AddConstraint(
-            model_name='opinionreport',
-            constraint=models.UniqueConstraint(condition=models.Q(('client_id__isnull', False)), fields=('client_id', 'author'), name='reports_opinionreport_unique_client_id'),
+            model_name="opinionreport",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("client_id__isnull", False)),
+                fields=("client_id", "author"),
+                name="reports_opinionreport_unique_client_id",
+            ),
         ),
     ]

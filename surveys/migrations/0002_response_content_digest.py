@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0001_initial'),
+        ("surveys", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='response',
-            name='content_digest',
-            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=64),
+            model_name="response",
+            name="content_digest",
+            field=models.CharField(
+                blank=True, db_default="", default="", editable=False, max_length=64
+            ),
         ),
     ]
