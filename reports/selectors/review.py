@@ -15,8 +15,13 @@ Status = OpinionReport.Status
 
 
 def report_queue(user, filters: dict):
-    """Reports in the user's scope, filtered; urgent first, then oldest first."""
-    queryset = OpinionReport.objects.visible_to(user).with_related()
+    """Reports in the user's scope, filtered; urgent first, then oldest first.
+
+    The list alone, without joins: a page reads its keys from it and then its
+    rows (``queue_rows``), so the paginator's count and estimate plan a query
+    on one table.
+    """
+    queryset = OpinionReport.objects.visible_to(user)
     status = filters.get("status")
     if status:
         queryset = queryset.filter(status=status)

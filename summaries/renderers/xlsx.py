@@ -8,7 +8,8 @@ last sheet lists every report of the period in the unit's subtree whose status a
 
 The report sheet streams: reports come from one server-side cursor a batch at a
 time; each batch's streams and topics take one query each; rows go straight to
-a write-only sheet. Memory stays flat and the query count grows only per batch.
+the writer (:func:`dluan.xlsx.write_workbook`, which writes them as they come).
+Memory stays flat and the query count grows only per batch.
 Outside a transaction on PostgreSQL (a worker compiling), a thread reads the next
 batch while this one is written (``read_ahead``).
 
@@ -27,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import DateField, ExpressionWrapper
 from django.db.models.functions import TruncDate
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -132,9 +134,9 @@ class ReportRows:
         ).order_by()
 
     def __iter__(self) -> Iterator[list]:
-        # The sheet's cost is openpyxl's, per cell: everything here is done once
-        # per distinct value where it can be (labels, names, dates, direction
-        # tallies), and only text users typed goes through safe_cell per row.
+        # Everything here is done once per distinct value where it can be
+        # (labels, names, dates, direction tallies, topic lists), and only text
+        # users typed goes through safe_cell per row.
         kinds = values.labels(OpinionReport.Kind)
         statuses = values.labels(OpinionReport.Status)
         urgencies = values.labels(OpinionReport.Urgency)
@@ -185,12 +187,12 @@ class ReportRows:
         if use_thread:
             batches = read_ahead(batches)
         for batch, streams, topics in batches:
-            streams, topics = _Aligned(streams), _Aligned(topics)
             for row in batch:
                 pk, day, kind, status, unit, area, title, urgency = row[:8]
                 is_rumour, proposals, issue = row[8:11]
-                report_streams = streams.take(pk)
-                report_topics = topics.take(pk)
+                # (summaries, directions) of the report's streams; its topics' ids.
+                texts, codes = streams.get(pk, ((), ()))
+                report_topics = topics.get(pk)
                 cells = [
                     pk,
                     day and days[day],
@@ -199,16 +201,12 @@ class ReportRows:
                     names[unit],
                     names[area],
                     safe_cell(title),
-                    names[topic_lists[tuple(item[1] for item in report_topics)]]
-                    if report_topics
-                    else None,
+                    names[topic_lists[report_topics[0]]] if report_topics else None,
                     urgencies.get(urgency, urgency),
                     yes if is_rumour else no,
-                    len(report_streams),
-                    tallies[tuple(item[2] for item in report_streams)],
-                    safe_cell("\n".join(item[1] for item in report_streams))
-                    if report_streams
-                    else None,
+                    len(codes),
+                    tallies[codes],
+                    safe_cell("\n".join(texts)) if texts else None,
                     safe_cell(proposals) if proposals else None,
                     names[issue],
                 ]
@@ -224,8 +222,11 @@ class ReportRows:
         cursor = (
             self.reports()
             .annotate(
-                submitted_on=TruncDate(
-                    "submitted_at", tzinfo=ZoneInfo(settings.TIME_ZONE)
+                # Wrapped, the date is taken as the database gives it: no
+                # converter called on every row.
+                submitted_on=ExpressionWrapper(
+                    TruncDate("submitted_at", tzinfo=ZoneInfo(settings.TIME_ZONE)),
+                    output_field=DateField(),
                 )
             )
             .order_by("pk")
@@ -256,7 +257,7 @@ class ReportRows:
                 .order_by("opinionreport_id")
                 .values_list("opinionreport_id", "topic_id")
             )
-            yield batch, streams, topics
+            yield batch, _by_report(streams), _by_report(topics)
 
 
 _DONE = object()
@@ -270,8 +271,8 @@ class _Failed:
 def read_ahead(items: Iterator, depth: int = 2) -> Iterator:
     """``items`` produced in a thread of its own, up to ``depth`` ahead.
 
-    The database reads the next batch of reports while openpyxl writes this one
-    (about a fifth of a province's export is waiting on the database). The thread
+    The database reads the next batch of reports while this one is written
+    (about half of a province's export would otherwise wait on the database). The thread
     reads on a connection of its own, closed when it ends, so this is only for
     reads outside a transaction: inside one, the other connection would not see
     its rows. An error in the thread is raised here; a caller that stops early
@@ -312,31 +313,12 @@ def read_ahead(items: Iterator, depth: int = 2) -> Iterator:
         thread.join()
 
 
-class _Aligned:
-    """Rows ordered by report id, taken a report's group at a time, in order."""
-
-    def __init__(self, rows):
-        self.groups = groupby(rows, key=itemgetter(0))
-        self.key, self.group = None, ()
-        self.advance()
-
-    def advance(self):
-        try:
-            self.key, group = next(self.groups)
-        except StopIteration:
-            self.key, self.group = None, ()
-        else:
-            self.group = list(group)
-
-    def take(self, report_id) -> list | tuple:
-        """The rows of ``report_id`` (ids asked for in increasing order)."""
-        while self.key is not None and self.key < report_id:
-            self.advance()
-        if self.key != report_id:
-            return ()
-        group = self.group
-        self.advance()
-        return group
+def _by_report(rows) -> dict:
+    """Rows ordered by report id, as {report id: a tuple for each other column}."""
+    return {
+        report_id: tuple(zip(*(row[1:] for row in group), strict=True))
+        for report_id, group in groupby(rows, key=itemgetter(0))
+    }
 
 
 class _Cache(dict):
