@@ -8,6 +8,7 @@ FOLDERS = [
     "collaborators",
     "reports",
     "meetings",
+    "surveys",
     "summaries",
     "bench",
     "tests",

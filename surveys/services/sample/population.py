@@ -1,16 +1,18 @@
-"""The sample's writes: population margins (typed or from a census workbook), the
-plan and its quotas, and the quotas' assignment to collaborators."""
+"""Population margins: the cells' figures, typed or read from a census workbook.
+
+:func:`read_population` reads a long or wide census sheet, its headings in
+Vietnamese or English; :func:`population_import` saves what it read, all or
+nothing.
+"""
 
 import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from collaborators.models import Collaborator
 from collaborators.spreadsheets import (
     cell_text,
     cell_to_json,
@@ -18,64 +20,16 @@ from collaborators.spreadsheets import (
     import_budget,
     match_heading,
 )
-from dluan.audit_bulk import BulkChanges
 from dluan.search import fold
 from dluan.xlsx import read_rows
-from surveys import stats
 from surveys.forms.respondent import survey_communes
-from surveys.models import AgeGroup, Assignment, Response, Sex, Survey, SurveyCell
+from surveys.models import AgeGroup, Sex, Survey
+from surveys.services.sample.base import _write_cells
 
 # The most people one cell may hold: a typo of a few digits more is refused.
 MAX_POPULATION = 100_000_000
 # A file's errors are listed up to this many; the rest are counted.
 MAX_ERRORS = 50
-
-CELL_KEYS = [(sex, age) for sex in Sex.values for age in AgeGroup.values]
-
-
-def _check_changeable(survey: Survey) -> None:
-    if survey.status in (Survey.Status.CLOSED, Survey.Status.ARCHIVED):
-        raise ValidationError(
-            _("The sample of a closed or archived survey can no longer change.")
-        )
-
-
-def _write_cells(*, survey: Survey, values: dict, field: str, user) -> int:
-    """Set ``field`` of the cells in ``values`` ({(commune id, sex, age): n}),
-    creating those missing; each change lands in the audit trail. Rows of the
-    same new value are changed in one UPDATE (quotas take few values)."""
-    existing = {
-        (c.commune_id, c.sex, c.age_group): c
-        for c in SurveyCell.objects.select_for_update().filter(survey=survey)
-    }
-    new = []
-    by_value: dict[int, list[int]] = {}
-    for (commune_id, sex, age), value in values.items():
-        cell = existing.get((commune_id, sex, age))
-        if cell is None:
-            new.append(
-                SurveyCell(
-                    survey=survey,
-                    commune_id=commune_id,
-                    sex=sex,
-                    age_group=age,
-                    **{field: value},
-                )
-            )
-        elif getattr(cell, field) != value:
-            by_value.setdefault(value, []).append(cell.pk)
-    with BulkChanges(actor=user) as bulk:
-        bulk.create(new)
-        for value, pks in by_value.items():
-            bulk.update(SurveyCell.objects.filter(pk__in=pks), **{field: value})
-    changed = len(new) + sum(len(pks) for pks in by_value.values())
-    if changed:
-        # The cells' figures are shown beside the weights: what was kept is stale.
-        survey.touch_results()
-    return changed
-
-
-# --- Population margins --------------------------------------------------------------
 
 
 def population_save(*, survey: Survey, figures: dict, user) -> int:
@@ -418,281 +372,3 @@ def population_import(*, survey: Survey, upload, user) -> int:
     """Read the census workbook and save its figures, all or nothing."""
     figures = read_population(upload, survey=survey)
     return population_save(survey=survey, figures=figures, user=user)
-
-
-# --- The plan and its quotas ---------------------------------------------------------
-
-
-@dataclass
-class Plan:
-    """A sample-size calculation and its allocation to communes and cells."""
-
-    n: int
-    population: int
-    quotas: dict  # (commune id, sex, age group) → quota
-    by_commune: dict  # commune id → quota
-
-
-def plan_compute(
-    *,
-    survey: Survey,
-    margin: float,
-    confidence: int,
-    proportion: float,
-    response_rate: float,
-    allocation: str,
-    cells: dict | None = None,
-) -> Plan:
-    """n from the sample-size helper, allocated to communes then to their cells.
-
-    Proportional allocation shares n by the communes' population; equal gives each
-    commune the same. Within a commune, its quota is shared by the population of
-    its sex × age cells (equally when the commune has no figures). Every level
-    adds up exactly (largest remainders).
-    """
-    if cells is None:
-        cells = {
-            (c.commune_id, c.sex, c.age_group): c.population
-            for c in SurveyCell.objects.filter(survey=survey)
-        }
-    communes = [commune.pk for commune in survey_communes(survey)]
-    people = {
-        commune: {key: cells.get((commune, *key), 0) or 0 for key in CELL_KEYS}
-        for commune in communes
-    }
-    total = sum(sum(row.values()) for row in people.values())
-    n = stats.sample_size(
-        margin=float(margin),
-        confidence=int(confidence),
-        proportion=float(proportion),
-        population=total or None,
-        response_rate=float(response_rate),
-    )
-    equal = allocation == Survey.Allocation.EQUAL
-    if not equal and not total:
-        raise ValidationError(
-            _(
-                "A proportional allocation needs the population of the communes: "
-                "enter it first, or share the sample equally."
-            )
-        )
-    by_commune = stats.allocate(
-        n, {c: sum(people[c].values()) for c in communes}, equal=equal
-    )
-    quotas = {}
-    for commune in communes:
-        inside = people[commune]
-        share = stats.allocate(
-            by_commune[commune], inside, equal=not sum(inside.values())
-        )
-        for key, quota in share.items():
-            quotas[(commune, *key)] = quota
-    return Plan(n=n, population=total, quotas=quotas, by_commune=by_commune)
-
-
-def sample_plan(
-    *,
-    survey: Survey,
-    margin,
-    confidence: int,
-    proportion,
-    response_rate,
-    allocation: str,
-    user,
-) -> Plan:
-    """Adopt a plan: save its inputs and n on the survey and set every quota."""
-    _check_changeable(survey)
-    with transaction.atomic():
-        plan = plan_compute(
-            survey=survey,
-            margin=margin,
-            confidence=confidence,
-            proportion=proportion,
-            response_rate=response_rate,
-            allocation=allocation,
-        )
-        survey.margin_of_error = margin
-        survey.confidence = confidence
-        survey.expected_proportion = proportion
-        survey.response_rate = response_rate
-        survey.allocation = allocation
-        survey.sample_size = plan.n
-        survey.save(
-            update_fields=[
-                "margin_of_error",
-                "confidence",
-                "expected_proportion",
-                "response_rate",
-                "allocation",
-                "sample_size",
-                "updated_at",
-            ]
-        )
-        _write_cells(survey=survey, values=plan.quotas, field="quota", user=user)
-        # Cells of a commune no longer in the survey's population keep no quota.
-        with BulkChanges(actor=user) as bulk:
-            bulk.update(
-                SurveyCell.objects.filter(survey=survey, quota__gt=0).exclude(
-                    commune_id__in=list(plan.by_commune)
-                ),
-                quota=0,
-            )
-    return plan
-
-
-# --- Assignments ----------------------------------------------------------------------
-
-
-def eligible_collaborators(survey: Survey, commune=None):
-    """Active collaborators of the survey's communes (their unit or a coverage
-    area), or of ``commune`` alone."""
-    communes = (
-        [commune.pk]
-        if commune is not None
-        else list(survey_communes(survey).values_list("pk", flat=True))
-    )
-    return (
-        Collaborator.objects.active()
-        .filter(Q(unit_id__in=communes) | Q(coverage_areas__in=communes))
-        .distinct()
-        .order_by("full_name", "pk")
-    )
-
-
-def serves(collaborator: Collaborator, commune) -> bool:
-    return collaborator.status == Collaborator.Status.ACTIVE and (
-        collaborator.unit_id == commune.pk
-        or collaborator.coverage_areas.filter(pk=commune.pk).exists()
-    )
-
-
-def assignments_auto(*, survey: Survey, user) -> list:
-    """Share each commune's quota equally among its collaborators.
-
-    Returns the communes with a quota and nobody to collect it. A collaborator no
-    longer serving a commune keeps their assignment with no interview to make.
-    """
-    _check_changeable(survey)
-    communes = list(survey_communes(survey))
-    quotas: dict[int, int] = {}
-    for cell in SurveyCell.objects.filter(survey=survey).only("commune_id", "quota"):
-        quotas[cell.commune_id] = quotas.get(cell.commune_id, 0) + cell.quota
-    serving: dict[int, list[int]] = {}
-    for collaborator in eligible_collaborators(survey).prefetch_related(
-        "coverage_areas"
-    ):
-        places = {collaborator.unit_id} | {
-            area.pk for area in collaborator.coverage_areas.all()
-        }
-        for commune in communes:
-            if commune.pk in places:
-                serving.setdefault(commune.pk, []).append(collaborator.pk)
-    uncovered = []
-    with transaction.atomic():
-        existing = {
-            (a.commune_id, a.collaborator_id): a
-            for a in Assignment.objects.select_for_update().filter(survey=survey)
-        }
-        new, changed = [], []
-        for commune in communes:
-            quota = quotas.get(commune.pk, 0)
-            people = serving.get(commune.pk, [])
-            if quota and not people:
-                uncovered.append(commune)
-            shares = stats.allocate(quota, dict.fromkeys(people, 1), equal=True)
-            for collaborator_id, target in shares.items():
-                assignment = existing.get((commune.pk, collaborator_id))
-                if assignment is None:
-                    if target:
-                        new.append(
-                            Assignment(
-                                survey=survey,
-                                commune=commune,
-                                collaborator_id=collaborator_id,
-                                target=target,
-                            )
-                        )
-                elif assignment.target != target:
-                    assignment.target = target
-                    changed.append(assignment)
-        for (commune_id, collaborator_id), assignment in existing.items():
-            if collaborator_id not in serving.get(commune_id, []) and assignment.target:
-                assignment.target = 0
-                changed.append(assignment)
-        by_target: dict[int, list[int]] = {}
-        for assignment in changed:
-            by_target.setdefault(assignment.target, []).append(assignment.pk)
-        with BulkChanges(actor=user) as bulk:
-            bulk.create(new)
-            for target, pks in by_target.items():
-                bulk.update(Assignment.objects.filter(pk__in=pks), target=target)
-    return uncovered
-
-
-def assignment_save(
-    *, survey: Survey, commune, collaborator: Collaborator, target: int, user
-) -> Assignment:
-    """Give ``collaborator`` ``target`` interviews in ``commune`` (add or change)."""
-    _check_changeable(survey)
-    if not serves(collaborator, commune):
-        raise ValidationError(
-            {
-                "collaborator": _(
-                    "This collaborator does not serve this commune: choose one whose "
-                    "unit or coverage area it is."
-                )
-            }
-        )
-    with transaction.atomic():
-        assignment, _created = Assignment.objects.update_or_create(
-            survey=survey,
-            commune=commune,
-            collaborator=collaborator,
-            defaults={"target": target},
-        )
-    return assignment
-
-
-def assignment_remove(*, survey: Survey, assignment: Assignment, user) -> bool:
-    """Remove an assignment; one whose collaborator has answers there is kept with
-    no interview to make (their answers stay theirs to see). True if removed."""
-    _check_changeable(survey)
-    with transaction.atomic():
-        has_answers = Response.objects.filter(
-            survey=survey,
-            collaborator_id=assignment.collaborator_id,
-            commune_id=assignment.commune_id,
-        ).exists()
-        if has_answers:
-            Assignment.objects.filter(pk=assignment.pk).update(target=0)
-            return False
-        assignment.delete()
-    return True
-
-
-def plan_method(
-    *, margin, confidence: int, proportion, response_rate, population: int
-) -> dict:
-    """The figures of the method's sentence: z, n₀, n after the finite population
-    correction, and n after the response rate (that of ``stats.sample_size``)."""
-    z = stats.z_for(confidence)
-    p, e = float(proportion), float(margin)
-    n0 = z * z * p * (1 - p) / (e * e)
-    corrected = n0 / (1 + (n0 - 1) / population) if population else n0
-    return {
-        "z": z,
-        "p": p,
-        "q": 1 - p,
-        "e": e,
-        "n0": n0,
-        "population": population,
-        "corrected": corrected,
-        "response_rate": float(response_rate),
-        "n": stats.sample_size(
-            margin=e,
-            confidence=int(confidence),
-            proportion=p,
-            population=population or None,
-            response_rate=float(response_rate),
-        ),
-    }
