@@ -81,3 +81,13 @@ def score_parts(year: int, collaborator_ids=None) -> dict[str, dict[int, float]]
             for name, values in module.parts(year, collaborator_ids).items():
                 merged.setdefault(name, {}).update(values)
     return merged
+
+
+def offline_pages(user) -> list[str]:
+    """The URLs each app's ``<app>/offline.py`` has a collaborator's phone keep."""
+    urls: list[str] = []
+    for app in PRODUCT_APPS:
+        module = app_module(app, "offline")
+        if module is not None:
+            urls.extend(module.pages(user))
+    return urls

@@ -27,7 +27,7 @@ urlpatterns = [
     path("audit/", audit.audit_trail, name="audit-trail"),
     path("login/", account.SignInView.as_view(), name="login"),
     path("login/verify/", account.login_verify, name="login-verify"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", offline.LogoutView.as_view(), name="logout"),
     path(
         "password/",
         account.PasswordChangeView.as_view(),

@@ -7,7 +7,8 @@ the suite until someone decides who may reach it. What the audit trail records
 on the same walk: ``tests/test_access_walk_audit.py``.
 
 The policy, per persona:
-- anonymous: sent to sign-in (``/login/?next=…``), except the ``PUBLIC`` pages;
+- anonymous: sent to sign-in (``/login/?next=…``), except the ``PUBLIC`` pages
+  and the API's resources (``API_401``), which answer 401;
 - a signed-in persona reaches exactly the patterns whose ``REACH`` names it, and
   gets 404 on every other one, GET and POST alike (a view taking one method may
   answer the other with 405, for everyone, before looking anything up), and such
@@ -26,6 +27,7 @@ import pytest
 from django.test import Client
 
 from tests.support.walk import (
+    API_401,
     OTHER_KWARGS,
     PATTERNS,
     PERSONA_LETTER,
@@ -78,6 +80,12 @@ def test_anonymous_is_sent_to_sign_in_except_public_pages(world):
             )
             if name in PUBLIC and location.startswith("/login/?next="):
                 problems.append(f"{method.upper()} {url} ({name}): public page")
+            elif name in API_401:
+                if response.status_code != 401:
+                    problems.append(
+                        f"{method.upper()} {url} ({name}): "
+                        f"{response.status_code}, expected 401"
+                    )
             elif name not in PUBLIC and not to_login:
                 problems.append(
                     f"{method.upper()} {url} ({name}): "

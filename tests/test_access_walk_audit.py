@@ -59,6 +59,10 @@ NOT_AUDITED = {
         _OWN_ACCOUNT,
     ),
     "home": "figures and lists of the person's scope: " + _LIST,
+    # The installable app: the worker, the manifest and the outbox's shell are in
+    # PUBLIC (nothing personal; the outbox is filled on the phone).
+    "offline-state": "the signed-in person's opaque key and a CSRF token",
+    "offline-pages": "the addresses a collaborator's phone keeps: " + _LIST,
     "audit-trail": "the trail itself: its entries name objects, they do not show them",
     **dict.fromkeys(
         [
@@ -184,6 +188,9 @@ NOT_AUDITED = {
     ),
     "surveys:interview-new": "redirects to a new blank interview form",
     "surveys:interview-form": "the interviewer's own form: only its author reaches it",
+    "surveys:interview-offline": (
+        "a blank interview form for a new respondent, kept by the phone"
+    ),
     **dict.fromkeys(
         [
             "surveys:survey-status",
@@ -224,6 +231,20 @@ NOT_AUDITED = {
     **dict.fromkeys(
         ["surveys:results", "surveys:crosstab", "surveys:bank-trend"], _RESULTS
     ),
+    # The API: each resource as its page (reports/, summaries/, surveys/ audit.py
+    # record a report, a summary, and lists of reports and responses).
+    "api:unit-list": "org units: the names of the tree, no protected object",
+    **dict.fromkeys(["api:schema", "api:docs"], "the API's description: no data"),
+    **dict.fromkeys(["api:reports:period-list", "api:reports:topic-list"], _SETUP),
+    **dict.fromkeys(["api:reports:issue-list", "api:reports:issue-detail"], _ISSUE),
+    **dict.fromkeys(
+        ["api:reports:discipline", "api:summaries:summary-list"],
+        "figures and lists, as their pages: " + _LIST,
+    ),
+    **dict.fromkeys(
+        ["api:surveys:survey-list", "api:surveys:survey-detail"], _SURVEY_DESIGN
+    ),
+    "api:surveys:survey-results": _RESULTS,
 }
 
 

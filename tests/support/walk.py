@@ -59,7 +59,22 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "set_language",
+    # nginx's page for a body over its limit (deploy/nginx): anyone may meet it.
+    "error-413",
+    # The installable app (dluan/views/offline.py): the worker, the manifest and
+    # the outbox's shell open signed out too (a session that ended offline).
+    "service-worker",
+    "webmanifest",
+    "outbox",
 }
+
+# The API's URL names (in the namespace ``api``), but its documentation page.
+API_RESOURCES = (  # noqa: SIM905 (a name a line would be 15 lines)
+    "unit-list schema reports:period-list reports:topic-list reports:report-list "
+    "reports:report-detail reports:issue-list reports:issue-detail reports:discipline "
+    "summaries:summary-list summaries:summary-detail surveys:survey-list "
+    "surveys:survey-detail surveys:survey-results surveys:response-list"
+).split()
 
 # Who reaches each pattern: C the collaborator (their own work), L a leader of
 # the town, S board staff of the town. "P": the view answers POST only, "G": GET
@@ -68,6 +83,10 @@ PUBLIC = {
 REACH = {
     # --- Everyone signed in, about themselves
     "home": "CLS",
+    # What the phone asks before sending, and the pages it keeps (none but a
+    # collaborator's); signed out, 401 (OFFLINE_401)
+    "offline-state": "CLS G",
+    "offline-pages": "CLS G",
     "notifications": "CLS",
     "notifications-read": "CLS P",
     "audit-trail": "S G",
@@ -209,6 +228,7 @@ REACH = {
     "surveys:interview-list": "C",
     "surveys:interview-new": "C G",
     "surveys:interview-form": "C",
+    "surveys:interview-offline": "C",
     "surveys:online-link": "LS",
     "surveys:link-list": "S",
     "surveys:link-slips": "S",
@@ -225,7 +245,18 @@ REACH = {
     "surveys:report-approve": "S P",
     "surveys:report-download": "LS",
     "surveys:response-export": "LS",
+    # --- The read-only API (dluan/api/, <app>/api.py): staff and leaders; any
+    # method but GET, HEAD and OPTIONS is 405
+    **{f"api:{name}": "LS G" for name in API_RESOURCES},
+    "api:docs": "LS",
 }
+
+# The API's resources answer a request without credentials 401, not with the
+# sign-in page (a program calls them); its documentation page is a page.
+API_401 = {f"api:{name}" for name in API_RESOURCES}
+# The phone's questions (static/js/outbox-store.js) are answered 401 signed out too.
+OFFLINE_401 = {"offline-state", "offline-pages"}
+API_401 |= OFFLINE_401
 
 # What fills a ``pk``: the world's object, by url name. Any other kwarg is filled
 # by its own name (``OTHER_KWARGS``).
@@ -302,6 +333,12 @@ PK_OF = {
         and not name.startswith("surveys:bank-")
     },
     "surveys:bank-copy": "survey",
+    "api:reports:report-detail": "report",
+    "api:reports:issue-detail": "issue",
+    "api:summaries:summary-detail": "summary",
+    "api:surveys:survey-detail": "survey",
+    "api:surveys:survey-results": "survey",
+    "api:surveys:response-list": "survey",
 }
 OTHER_KWARGS = {
     "report_pk": "report",
