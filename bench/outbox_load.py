@@ -133,15 +133,16 @@ def _send_all(phone: Phone, start: threading.Barrier, outcome: Outcome, today, p
 def run_outbox_load(
     bench: Bench, *, phones: int, items: int, spread: float | None = None
 ) -> None:
-    """``spread``: each phone starts within that many seconds of the others (the
-    phone's own delay after the signal returns); 0, all at the same instant.
-    ``BENCH_OUTBOX_SPREAD`` sets it when not given."""
+    """``spread``: each phone starts within that many seconds of the others: the
+    phone's own random wait after the signal returns (``ONLINE_SPREAD_SECONDS`` in
+    static/js/outbox.js, 30 s); 0, all in the same instant. ``BENCH_OUTBOX_SPREAD``
+    sets it when not given."""
     from django.utils import timezone
 
     from reports.models import Attachment, OpinionReport
 
     if spread is None:
-        spread = float(os.environ.get("BENCH_OUTBOX_SPREAD", "0"))
+        spread = float(os.environ.get("BENCH_OUTBOX_SPREAD", "30"))
     name = f"outbox · {phones} phones back online at once, {items} waiting items each"
     if spread:
         name += f", starting within {spread:g} s"

@@ -146,7 +146,12 @@ def main(argv=None) -> int:
             if not args.skip_load and bench.wants("outbox"):
                 from bench.outbox_load import run_outbox_load
 
-                run_outbox_load(bench, phones=5 if args.smoke else 50, items=5)
+                run_outbox_load(
+                    bench,
+                    phones=5 if args.smoke else 50,
+                    items=5,
+                    spread=0 if args.smoke else None,
+                )
         except BenchError as error:
             log(f"bench failed: {error}")
             server_log_tail(bench, server)

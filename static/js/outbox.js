@@ -13,6 +13,11 @@
   var user = meta ? meta.content : "";
   var canStore = Boolean(window.indexedDB && window.idb && store);
   var DAY_MS = 24 * 3600 * 1000;
+  // When the signal comes back to a whole commune at once, each phone waits a
+  // random moment (up to this many seconds) before sending, so the board's server
+  // meets the phones one after another rather than all in the same second
+  // (bench/outbox_load.py's BENCH_OUTBOX_SPREAD). "Gửi ngay" sends at once.
+  var ONLINE_SPREAD_SECONDS = 30;
   var PENDING = ["waiting", "sending", "refused", "conflict"];
   var timer = null;
 
@@ -482,7 +487,9 @@
   if (saved && list) notice(strings.saved);
   if (!canStore) return;
   if (store.channel) store.channel.addEventListener("message", function () { render(); });
-  window.addEventListener("online", function () { send({ force: true }); });
+  window.addEventListener("online", function () {
+    setTimeout(function () { send({ force: true }); }, Math.random() * ONLINE_SPREAD_SECONDS * 1000);
+  });
 
   if (!user) {
     // A session that ended keeps everything; its pages are fetched again at sign-in.
