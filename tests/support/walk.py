@@ -84,7 +84,7 @@ REACH = {
     # --- Everyone signed in, about themselves
     "home": "CLS",
     # What the phone asks before sending, and the pages it keeps (none but a
-    # collaborator's); signed out, 401 (OFFLINE_401)
+    # collaborator's); signed out, 401 (API_401)
     "offline-state": "CLS G",
     "offline-pages": "CLS G",
     "notifications": "CLS",
@@ -251,12 +251,9 @@ REACH = {
     "api:docs": "LS",
 }
 
-# The API's resources answer a request without credentials 401, not with the
-# sign-in page (a program calls them); its documentation page is a page.
-API_401 = {f"api:{name}" for name in API_RESOURCES}
-# The phone's questions (static/js/outbox-store.js) are answered 401 signed out too.
-OFFLINE_401 = {"offline-state", "offline-pages"}
-API_401 |= OFFLINE_401
+# The API's resources and the phone's questions (static/js/outbox-store.js) answer
+# a request without credentials 401, not the sign-in page; the API's docs are a page.
+API_401 = {f"api:{name}" for name in API_RESOURCES} | {"offline-state", "offline-pages"}
 
 # What fills a ``pk``: the world's object, by url name. Any other kwarg is filled
 # by its own name (``OTHER_KWARGS``).
