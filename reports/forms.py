@@ -1,5 +1,7 @@
 """Forms for filing, review, issues, topics and periods; services do the writing."""
 
+import functools
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -46,8 +48,14 @@ def _topic_field(**kwargs):
         widget=forms.CheckboxSelectMultiple,
         **kwargs,
     )
+
     # Parents before children; the queryset still validates the submitted ids.
-    field.choices = [(t.pk, field.label_from_instance(t)) for t in topic_choices()]
+    # Read when the field is shown, once: a post that is saved never needs them.
+    @functools.cache
+    def choices():
+        return [(t.pk, field.label_from_instance(t)) for t in topic_choices()]
+
+    field.choices = choices
     return field
 
 
@@ -134,8 +142,10 @@ class ReportForm(forms.ModelForm):
         limit_length(self, "description", "proposals", "answer")
         self.fields["topics"] = _topic_field()
         if self.instance.pk:
+            instance = self.instance
+            # Called when the form is shown, not when a post is checked.
             self.initial.setdefault(
-                "topics", [t.pk for t in self.instance.topics.all()]
+                "topics", lambda: [t.pk for t in instance.topics.all()]
             )
         self.fields["area"].queryset = coverage_areas(collaborator)
         self.fields["attachments"].existing = (
@@ -154,6 +164,12 @@ class ReportForm(forms.ModelForm):
         day = self.cleaned_data.get("occurred_on")
         check_report_day(day)
         return day
+
+    def _get_validation_exclusions(self):
+        # The area's queryset (the collaborator's areas) and the urgency's
+        # choices checked these already; the model would ask the database again,
+        # for the area's row and the urgency's range constraint.
+        return super()._get_validation_exclusions() | {"area", "urgency"}
 
 
 class StreamForm(forms.Form):

@@ -72,6 +72,10 @@ RECORD_COLUMNS = [
     "report_id",
     "computed_at",
 ]
+# Of a record's columns: what a recomputation may change (all but when it ran),
+# and what the tallies count.
+COMPARED = slice(2, 6)  # unit_id, state, submitted_at, report_id
+COUNTED = slice(2, 4)  # unit_id, state
 
 
 class Roster:
@@ -153,7 +157,8 @@ def discipline_rows(
         yield (pk, period.pk, unit_id, state, submitted, report_id, now)
 
 
-@transaction.atomic
+# Within a caller's transaction (a submission) no savepoint: an error ends it all.
+@transaction.atomic(savepoint=False)
 def discipline_compute(
     *,
     period: ReportingPeriod,
@@ -162,7 +167,9 @@ def discipline_compute(
 ) -> int:
     """Compute and store ``period``'s records (of all collaborators, or those given).
 
-    Safe to run twice: rows are upserted on (collaborator, period).
+    Safe to run twice: rows are upserted on (collaborator, period). For the
+    collaborators given (a submission's author), only records that change are
+    written, and only the units whose counts change are recounted.
     """
     touched = None
     if collaborator_ids is not None:
@@ -179,14 +186,53 @@ def discipline_compute(
         # the unit's tally from what they see: one waits for the other instead.
         touched |= set(roster.units.values())
         lock_units(period=period, unit_ids=touched)
-    records = [
-        ReportingRecord(**dict(zip(RECORD_COLUMNS, row, strict=True)))
-        for row in discipline_rows(
+    rows = list(
+        discipline_rows(
             period=period,
             roster=roster,
             collaborator_ids=collaborator_ids,
             today=today,
         )
+    )
+    computed = len(rows)
+    if touched is None:
+        _write_records(rows)
+        tally_refresh(period=period)
+        return computed
+    rows, recount = _changed(period, collaborator_ids, rows)
+    _write_records(rows)
+    if recount:
+        tally_refresh(period=period, unit_ids=recount)
+    return computed
+
+
+def _changed(period, collaborator_ids, rows) -> tuple[list[tuple], set[int]]:
+    """The rows that differ from the stored records, and the units whose counts
+    they change. Read under the units' lock: what the records hold now."""
+    stored = {
+        values[0]: values
+        for values in ReportingRecord.objects.filter(
+            period=period, collaborator_id__in=collaborator_ids
+        ).values_list(*RECORD_COLUMNS)
+    }
+    changed, units = [], set()
+    for row in rows:
+        before = stored.get(row[0])
+        if before is not None and before[COMPARED] == row[COMPARED]:
+            continue
+        changed.append(row)
+        if before is None or before[COUNTED] != row[COUNTED]:
+            units.add(row[COUNTED][0])
+            if before is not None:
+                units.add(before[COUNTED][0])
+    return changed, units
+
+
+def _write_records(rows) -> None:
+    if not rows:
+        return
+    records = [
+        ReportingRecord(**dict(zip(RECORD_COLUMNS, row, strict=True))) for row in rows
     ]
     ReportingRecord.objects.bulk_create(
         records,
@@ -195,8 +241,6 @@ def discipline_compute(
         update_fields=["unit", "state", "submitted_at", "report", "computed_at"],
         batch_size=2000,
     )
-    tally_refresh(period=period, unit_ids=touched)
-    return len(records)
 
 
 def lock_units(*, period: ReportingPeriod, unit_ids) -> None:
@@ -215,7 +259,7 @@ def lock_units(*, period: ReportingPeriod, unit_ids) -> None:
         )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def tally_refresh(*, period: ReportingPeriod, unit_ids=None) -> int:
     """Recount ``period``'s records by unit and state (of the given units, or all).
 

@@ -17,7 +17,7 @@ from dluan.outbox import lock_item
 from dluan.services import notification_send
 from dluan.uploads import CheckedFile
 from reports.models import Attachment, OpinionReport, OpinionStream, ReportEvent
-from reports.selectors.filing import coverage_areas
+from reports.selectors.filing import covers
 
 from .base import lock_report, record_event, users_over
 from .discipline import discipline_compute
@@ -81,7 +81,7 @@ def _check_editable(report: OpinionReport, *, user: User, author=None) -> None:
 
 
 def _check_area(author: Collaborator, area) -> None:
-    if area is not None and not coverage_areas(author).filter(pk=area.pk).exists():
+    if area is not None and not covers(author, area):
         raise ValidationError(
             {"area": _("Choose an area within your coverage areas.")}, code="area"
         )
@@ -129,14 +129,21 @@ def check_attachment_count(*, existing: int, added: int) -> None:
 
 
 def attachments_add(
-    *, report: OpinionReport, user: User, files: Iterable[CheckedFile]
+    *,
+    report: OpinionReport,
+    user: User,
+    files: Iterable[CheckedFile],
+    existing: int | None = None,
 ) -> list[Attachment]:
     """Store checked uploads on a report the user may still change, within
-    REPORT_MAX_ATTACHMENTS (call it with the report locked)."""
+    REPORT_MAX_ATTACHMENTS (call it with the report locked). ``existing``: how
+    many files it holds, when the caller knows (a report it has just made)."""
     files = list(files)
-    check_attachment_count(
-        existing=report.attachments.present().count(), added=len(files)
-    )
+    if not files:
+        return []
+    if existing is None:
+        existing = report.attachments.present().count()
+    check_attachment_count(existing=existing, added=len(files))
     saved = []
     for checked in files:
         attachment = Attachment(
@@ -269,13 +276,17 @@ def report_file(
     caller checks the author has no other under it); ``digest`` records what
     the item sent (see :mod:`reports.services.items`).
     """
-    with transaction.atomic():
+    # Locked: the caller's transaction holds the row, and whatever this raises
+    # ends that transaction too (see report_file_item): no savepoint is needed.
+    with transaction.atomic(savepoint=not locked):
         creating = report is None
         if creating:
-            report = OpinionReport(author=author, unit=author.unit)
+            report = OpinionReport(author=author, unit_id=author.unit_id)
         else:
             if not locked:  # else the caller holds the row, read in this transaction
                 report = lock_report(report, None)
+            if author is not None and report.author_id == author.pk:
+                report.author = author  # the same row, its coverage areas read once
             _check_editable(report, user=user, author=author)
         if client_id is not None and report.client_id is None:
             report.client_id = client_id
@@ -311,24 +322,45 @@ def report_file(
         report.refresh_search_text(rows)
         report.save()
         if topics is not None:
-            report.topics.set(topics)
+            if not creating:
+                report.topics.set(topics)
+            elif topics := list(topics):
+                report.topics.add(*topics)
         if streams is not None:
-            # A draft's streams are rewritten as a whole.
-            report.streams.all().delete()
+            if not creating:  # a draft's streams are rewritten as a whole
+                report.streams.all().delete()
             for row in rows:
                 row.save()
-        attachments_add(report=report, user=user, files=files)
+        attachments_add(
+            report=report, user=user, files=files, existing=0 if creating else None
+        )
+        events = []
         if creating:
-            record_event(
-                report=report,
-                actor=user,
-                action=ReportEvent.Action.CREATED,
-                to_status=OpinionReport.Status.DRAFT,
+            events.append(
+                _event(
+                    report,
+                    user,
+                    ReportEvent.Action.CREATED,
+                    to_status=OpinionReport.Status.DRAFT,
+                )
             )
-        if submit and refusal is None:
-            _submitted(
-                report, user=user, from_status=from_status, answer=answer, first=first
+        submitted = submit and refusal is None
+        if submitted:
+            returned = from_status == OpinionReport.Status.RETURNED
+            events.append(
+                _event(
+                    report,
+                    user,
+                    ReportEvent.Action.RESUBMITTED
+                    if returned
+                    else ReportEvent.Action.SUBMITTED,
+                    from_status=from_status,
+                    note=(answer or "").strip(),
+                )
             )
+        ReportEvent.objects.bulk_create(events)  # the steps of this save, in order
+        if submitted:
+            _submitted(report, first=first)
     if refusal is not None:
         refusal.report = report
         raise refusal
@@ -368,20 +400,29 @@ def _make_submitted(
     report.submitted_at = report.submitted_at or timezone.now()
 
 
-def _submitted(
-    report: OpinionReport, *, user: User, from_status: str, answer: str, first: bool
-) -> None:
-    """What follows a submission: its event, the urgent notice, the discipline."""
-    returned = from_status == OpinionReport.Status.RETURNED
-    record_event(
+def _event(
+    report: OpinionReport,
+    user: User,
+    action: str,
+    *,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+) -> ReportEvent:
+    """A step in the report's history, as :func:`record_event` makes it, unsaved."""
+    return ReportEvent(
         report=report,
         actor=user,
-        action=ReportEvent.Action.RESUBMITTED
-        if returned
-        else ReportEvent.Action.SUBMITTED,
+        action=action,
         from_status=from_status,
-        note=(answer or "").strip(),
+        to_status=to_status or report.status,
+        note=note,
     )
+
+
+def _submitted(report: OpinionReport, *, first: bool) -> None:
+    """What follows a submission (its event is written): the urgent notice, the
+    author's reporting record."""
     if report.is_urgent and first:
         _notify_urgent(report)
     if report.kind == OpinionReport.Kind.PERIODIC and report.period_id:

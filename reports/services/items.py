@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, Value, When
 
 from collaborators.models import Collaborator
 from dluan.models import User
@@ -87,6 +88,21 @@ def report_item_target(
     if client_id is None:
         return None
     return reports.filter(author=author, client_id=client_id).first()
+
+
+def report_item_find(
+    *, author: Collaborator, client_id: uuid.UUID
+) -> tuple[OpinionReport | None, bool]:
+    """The author's report made under an item's ``client_id`` (or None), and
+    whether, lacking one, another collaborator's report has it: one read."""
+    found = (
+        OpinionReport.objects.filter(client_id=client_id)
+        .order_by(Case(When(author=author, then=Value(0)), default=Value(1)))
+        .first()
+    )
+    if found is None or found.author_id == author.pk:
+        return found, False
+    return None, True
 
 
 def report_item_outcome(

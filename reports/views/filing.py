@@ -28,8 +28,8 @@ from reports.services.filing import REPORT_FIELDS
 from reports.services.items import (
     Sent,
     report_file_item,
+    report_item_find,
     report_item_outcome,
-    report_item_target,
     version_token,
 )
 
@@ -100,7 +100,7 @@ def _report_form(request, report):
     collaborator = request.user.collaborator
     instance = report or OpinionReport(
         author=collaborator,
-        unit=collaborator.unit,
+        unit_id=collaborator.unit_id,
         kind=(
             OpinionReport.Kind.URGENT
             if request.GET.get("kind") == OpinionReport.Kind.URGENT
@@ -121,12 +121,11 @@ def _report_form(request, report):
         client_id = posted_client_id(request) or uuid.uuid4()
         digest = content_digest(request)
         posted_version = request.POST.get("base_version", "").strip() or None
-        target = report or report_item_target(author=collaborator, client_id=client_id)
-        if (
-            target is None
-            and OpinionReport.objects.filter(client_id=client_id).exists()
-        ):
-            raise Http404  # another collaborator's item: nothing said of it
+        target = report
+        if target is None:
+            target, foreign = report_item_find(author=collaborator, client_id=client_id)
+            if foreign:
+                raise Http404  # another collaborator's item: nothing said of it
         outcome = report_item_outcome(
             target=target,
             client_id=client_id,
@@ -329,7 +328,9 @@ def report_autosave(request):
         if pk is None:
             raise Http404
         report = _editable_report(request, pk)
-    instance = report or OpinionReport(author=collaborator, unit=collaborator.unit)
+    instance = report or OpinionReport(
+        author=collaborator, unit_id=collaborator.unit_id
+    )
     form = ReportForm(
         request.POST, instance=instance, collaborator=collaborator, draft=True
     )
