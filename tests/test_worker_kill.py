@@ -37,7 +37,7 @@ from reports.tests.factories import (
 )
 from summaries import services
 from summaries.models import Summary
-from tests.support.broker import wait_until
+from tests.support.broker import TableLock, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 # The test worker's broker and limits: Redis gives an unacknowledged message back
@@ -156,39 +156,11 @@ def start_worker(tmp_path, broker, real_broker, settings):
         worker.stop()
 
 
-class TableLock:
-    """A second connection that holds the report tables, as a long write would."""
-
-    def __init__(self):
-        import psycopg2
-
-        self.connection = psycopg2.connect(**connection.get_connection_params())
-
-    def __call__(self) -> None:
-        with self.connection.cursor() as cursor:
-            for table in LOCKED_TABLES:
-                cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
-
-    def release(self) -> None:
-        self.connection.rollback()
-
-    def waiting(self) -> bool:
-        """Whether someone (the compile) waits for the lock."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_locks WHERE NOT granted "
-                "AND relation = ANY(%s::regclass[])",
-                [list(LOCKED_TABLES)],
-            )
-            return cursor.fetchone()[0] > 0
-
-
 @pytest.fixture
 def report_lock(broker):
-    lock = TableLock()
+    lock = TableLock(LOCKED_TABLES)
     yield lock
-    lock.release()
-    lock.connection.close()
+    lock.close()
 
 
 def _filed(period, collaborator):
@@ -250,7 +222,7 @@ def test_a_worker_killed_mid_compile_leaves_the_summary_compiled_once(
 ):
     _filed(period, collaborator)
     first = start_worker("first")
-    report_lock()
+    report_lock.hold()
     summary = services.summary_request(unit=town, period=period, user=staff)
     wait_until(
         lambda: _compiling(summary) and report_lock.waiting(),
@@ -291,7 +263,7 @@ def test_a_pool_process_killed_mid_compile_gives_the_job_back_at_once(
     # Production's visibility timeout (an hour): only the worker itself can give
     # the job back within the test.
     worker = start_worker("pool", short=False)
-    report_lock()
+    report_lock.hold()
     summary = services.summary_request(unit=town, period=period, user=staff)
     wait_until(
         lambda: _compiling(summary) and report_lock.waiting(),

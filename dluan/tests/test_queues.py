@@ -30,7 +30,7 @@ from reports.models import OpinionReport
 from reports.tests.factories import OpinionReportFactory, ReportingPeriodFactory
 from summaries import services
 from summaries.models import Summary
-from tests.support.broker import wait_until
+from tests.support.broker import TableLock, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 OUR_APPS = (
@@ -168,38 +168,11 @@ def workers(tmp_path, real_broker, settings):
             worker.stop()
 
 
-class TableLock:
-    """A second connection holding the report tables, as a long write would."""
-
-    def __init__(self):
-        import psycopg2
-
-        self.connection = psycopg2.connect(**connection.get_connection_params())
-
-    def hold(self) -> None:
-        with self.connection.cursor() as cursor:
-            for table in LOCKED_TABLES:
-                cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
-
-    def release(self) -> None:
-        self.connection.rollback()
-
-    def waited_for(self) -> bool:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_locks WHERE NOT granted "
-                "AND relation = ANY(%s::regclass[])",
-                [list(LOCKED_TABLES)],
-            )
-            return cursor.fetchone()[0] > 0
-
-
 @pytest.fixture
 def report_lock(transactional_db):
-    lock = TableLock()
+    lock = TableLock(LOCKED_TABLES)
     yield lock
-    lock.release()
-    lock.connection.close()
+    lock.close()
 
 
 def _mails(directory: Path) -> list:
@@ -232,7 +205,7 @@ def test_an_email_goes_out_while_a_summary_compiles_on_the_heavy_queue(
 
     def compiling() -> bool:
         summary.refresh_from_db()
-        return summary.status == Summary.Status.COMPILING and report_lock.waited_for()
+        return summary.status == Summary.Status.COMPILING and report_lock.waiting()
 
     wait_until(compiling, "the compile blocks on the heavy worker", WAIT)
 

@@ -111,6 +111,42 @@ def _one_at_a_time(url: str):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+class TableLock:
+    """A second connection holding tables, as a long write would: a job that
+    needs them waits (``waiting``) until ``release``."""
+
+    def __init__(self, tables: tuple[str, ...]):
+        import psycopg2
+        from django.db import connection
+
+        self.tables = tables
+        self.connection = psycopg2.connect(**connection.get_connection_params())
+
+    def hold(self) -> None:
+        with self.connection.cursor() as cursor:
+            for table in self.tables:
+                cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+
+    def release(self) -> None:
+        self.connection.rollback()
+
+    def waiting(self) -> bool:
+        """Whether someone (a compile) waits for the lock."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted "
+                "AND relation = ANY(%s::regclass[])",
+                [list(self.tables)],
+            )
+            return cursor.fetchone()[0] > 0
+
+    def close(self) -> None:
+        self.release()
+        self.connection.close()
+
+
 class Broker:
     """The real broker, its Redis database emptied for the test."""
 
