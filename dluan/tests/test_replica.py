@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
@@ -102,10 +102,14 @@ def wait_for_standby(*, replayed: bool = True, timeout: float = 15) -> None:
     column = "pg_last_wal_replay_lsn()" if replayed else "pg_last_wal_receive_lsn()"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with connections[REPLICA].cursor() as cursor:
-            cursor.execute(f"SELECT {column} >= %s::pg_lsn", [target])
-            if cursor.fetchone()[0]:
-                return
+        try:
+            with connections[REPLICA].cursor() as cursor:
+                cursor.execute(f"SELECT {column} >= %s::pg_lsn", [target])
+                if cursor.fetchone()[0]:
+                    return
+        except OperationalError:
+            # Restarted by the test before: not listening yet, try again.
+            connections[REPLICA].close()
         time.sleep(0.05)
     pytest.fail(f"The standby did not reach {target} in {timeout} s")
 
@@ -300,6 +304,7 @@ def test_a_lagging_standby_is_left_out(standby, client_of, staff, town, settings
     settings.REPLICA_MAX_LAG = 1
     settings.REPLICA_RETRY = 1
     client = client_of(staff)
+    run_script("start")  # running and streaming, whatever a test before left
     wait_for_standby()
     router = ReplicaRouter()
     run_script("pause")
