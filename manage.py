@@ -7,7 +7,19 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dluan.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+
+    try:
+        _ = settings.INSTALLED_APPS
+    except ImproperlyConfigured as error:
+        # Django would go on without its apps and fail later with "Models aren't
+        # loaded yet": say what is wrong with the settings instead.
+        sys.exit(
+            f"dluan's settings: {error}\nSet it in the environment or in .env "
+            "(`make run` writes DEBUG=1 there); `make test` uses dluan.settings_test."
+        )
 
     execute_from_command_line(sys.argv)
 
