@@ -7,6 +7,12 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dluan.settings")
+    for index, arg in enumerate(sys.argv):
+        # --settings, which Django reads itself later, names the module to check.
+        if arg.startswith("--settings="):
+            os.environ["DJANGO_SETTINGS_MODULE"] = arg.partition("=")[2]
+        elif arg == "--settings" and index + 1 < len(sys.argv):
+            os.environ["DJANGO_SETTINGS_MODULE"] = sys.argv[index + 1]
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
