@@ -90,6 +90,19 @@ def _fresh_health():
     replica.forget_health()
 
 
+@pytest.fixture
+def patient_router(settings):
+    """A lag limit the standby never reaches, for the tests about where reads go.
+
+    On the suite's busy primary, a long transaction of another test (the bench's
+    seeding) streams WAL with no commit to replay, so the lag the router measures
+    (the age of the last replayed commit) can pass the default 10 s while the
+    standby keeps up. The lagging standby has its own test.
+    """
+    settings.REPLICA_MAX_LAG = 3600
+    return settings
+
+
 def _lsn(alias: str, sql: str) -> str:
     with connections[alias].cursor() as cursor:
         cursor.execute(sql)
@@ -112,19 +125,6 @@ def wait_for_standby(*, replayed: bool = True, timeout: float = 15) -> None:
             connections[REPLICA].close()
         time.sleep(0.05)
     pytest.fail(f"The standby did not reach {target} in {timeout} s")
-
-
-def wait_for_lag_below(limit: float, timeout: float = 20) -> None:
-    """Until the standby's lag, as the router measures it, is within ``limit``.
-
-    (On a busy primary, the WAL of a long transaction makes the last replayed
-    commit age even while the standby keeps up.)
-    """
-    deadline = time.monotonic() + timeout
-    while (replica.measure_lag() or 0) > limit:
-        if time.monotonic() > deadline:
-            pytest.fail(f"The standby stayed more than {limit} s behind")
-        time.sleep(0.1)
 
 
 def issue_data() -> dict:
@@ -190,7 +190,7 @@ def test_replica_url_needs_postgresql(monkeypatch):
 
 @pytest.mark.django_db(transaction=True, databases=BOTH)
 def test_marked_reads_and_pages_go_to_the_standby_until_a_write(
-    standby, commune, staff, client_of
+    standby, patient_router, commune, staff, client_of
 ):
     wait_for_standby()
     router = ReplicaRouter()
@@ -235,7 +235,9 @@ def test_marked_reads_and_pages_go_to_the_standby_until_a_write(
 
 
 @pytest.mark.django_db(transaction=True, databases=BOTH)
-def test_the_page_after_a_submit_reads_the_primary(standby, client_of, staff, town):
+def test_the_page_after_a_submit_reads_the_primary(
+    standby, patient_router, client_of, staff, town
+):
     client = client_of(staff)
     wait_for_standby()
     run_script("pause")
@@ -267,7 +269,7 @@ def test_the_page_after_a_submit_reads_the_primary(standby, client_of, staff, to
 
 @pytest.mark.django_db(transaction=True, databases=BOTH)
 def test_pages_answer_from_the_primary_while_the_standby_is_down(
-    standby, client_of, staff, town, settings
+    standby, patient_router, client_of, staff, town, settings
 ):
     settings.REPLICA_RETRY = 1
     IssueFactory(unit=town, created_by=staff, title="Ô nhiễm nguồn nước")
@@ -293,7 +295,6 @@ def test_pages_answer_from_the_primary_while_the_standby_is_down(
 
     time.sleep(settings.REPLICA_RETRY)
     wait_for_standby()
-    wait_for_lag_below(settings.REPLICA_MAX_LAG)
     with CaptureQueriesContext(connections[REPLICA]) as on_replica:
         assert "Ô nhiễm nguồn nước" in client.get(url).content.decode()
     assert len(on_replica) > 0
@@ -324,9 +325,9 @@ def test_a_lagging_standby_is_left_out(standby, client_of, staff, town, settings
     finally:
         run_script("resume")
 
-    settings.REPLICA_MAX_LAG = 10
+    # Caught up again, it is back in use once REPLICA_RETRY has passed.
+    settings.REPLICA_MAX_LAG = 3600
     wait_for_standby()
     time.sleep(settings.REPLICA_RETRY)
-    wait_for_lag_below(settings.REPLICA_MAX_LAG)
     with reads_from_replica():
         assert router.db_for_read(Issue) == REPLICA
