@@ -171,7 +171,7 @@ def _stamp_unit(sender, instance: LogEntry, **kwargs):
     if (
         pending is not None
         and pending._meta.concrete_model is model
-        and str(pending.pk) == instance.object_pk
+        and str(pending.pk) == str(instance.object_pk)
     ):
         unit = unit_of(pending, lookup)
     else:  # a many-to-many change: auditlog sends no pre_log for it

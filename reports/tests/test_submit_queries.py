@@ -34,10 +34,11 @@ State = ReportingRecord.State
 # The request (session, user, collaborator: 3), the item's report if any (1),
 # the area among the collaborator's (2), the item's lock and its row (2 and the
 # savepoint's 2), the period (1), the report, its stream and their audit entries
-# (6), the events (1), the author's record read and left as it is (6).
-SUBMISSION = 24
-# The file, its audit entry and that entry's unit.
-PHOTO = 3
+# (4: an entry takes its unit from the object being saved), the events (1), the
+# author's record read and left as it is (6).
+SUBMISSION = 22
+# The file and its audit entry.
+PHOTO = 2
 # The first report of the period changes the author's record: it is written and
 # the unit's counts are made again (here, none before: no audit of old ones).
 FIRST_OF_PERIOD = 4
