@@ -41,7 +41,8 @@ class ResultsFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["mode"].choices = mode_choices(survey)
         if communes:
-            self.fields["commune"].queryset = survey_communes(survey)
+            # A province's hundreds of options: the name is all an option needs.
+            self.fields["commune"].queryset = survey_communes(survey).only("name")
         else:
             del self.fields["commune"]
 

@@ -19,6 +19,7 @@ from surveys.models import (
     Sex,
     Survey,
 )
+from surveys.selectors import towns as town_folding
 from surveys.selectors.results import (
     CACHE_SECONDS,
     CHOICE_LIST_KINDS,
@@ -73,17 +74,31 @@ def crosstab(
     by: str,
     modes=None,
     commune=None,
+    town=None,
     questions: dict | None = None,
 ) -> dict:
     """Rows: the levels of ``by`` (a variable or another choice question);
     columns: ``question``'s choices; weighted row percentages and row n.
 
+    By commune, a province's survey has a row per town (its communes added up),
+    or with ``town`` (an ``OrgUnit``) a row per commune of that town only: see
+    :mod:`surveys.selectors.towns`.
+
     ``questions`` is :func:`crossable`'s answer when the caller has it already.
     Raises KeyError for a question or variable that cannot be crossed.
     """
     scope = Scope(survey.pk, _modes(survey, modes), _commune_id(commune))
+    fold = None
+    if by == "commune" and town_folding.folds(survey):
+        fold = getattr(town, "pk", "towns")
     key = cache_key(
-        survey, "crosstab", question, by, ",".join(scope.modes), scope.commune_id or ""
+        survey,
+        "crosstab",
+        question,
+        by,
+        ",".join(scope.modes),
+        scope.commune_id or "",
+        fold or "",
     )
     result = cache.get(key)
     if result is None:
@@ -92,7 +107,9 @@ def crosstab(
             raise KeyError(question if question not in questions else by)
         if by == question:
             raise KeyError(by)
-        result = _compute(survey, scope, questions[question], by, questions.get(by))
+        result = _compute(
+            survey, scope, questions[question], by, questions.get(by), fold=fold
+        )
         cache.set(key, result, CACHE_SECONDS)
     return result
 
@@ -126,7 +143,26 @@ def _levels(by: str, by_versions, keys) -> list[tuple[object, str]]:
     return levels
 
 
-def _compute(survey, scope, versions, by, by_versions) -> dict:
+_LEAVE_OUT = object()
+
+
+def _regroup(counts, bases, key_of) -> tuple[list, dict]:
+    """Counts and bases with each level replaced by ``key_of(level)`` and the
+    levels of one key added up (Σ n, Σ w, Σ w² add up); a level whose key is
+    ``_LEAVE_OUT`` is left out."""
+    counts = [(key_of(r[0]), *r[1:]) for r in counts]
+    counts = [r for r in counts if r[0] is not _LEAVE_OUT]
+    merged: dict = {}
+    for level, (n, w, w2) in bases.items():
+        key = key_of(level)
+        if key is _LEAVE_OUT:
+            continue
+        old = merged.get(key, (0, 0.0, 0.0))
+        merged[key] = (old[0] + n, old[1] + w, old[2] + w2)
+    return counts, merged
+
+
+def _compute(survey, scope, versions, by, by_versions, *, fold=None) -> dict:
     ids = [q.pk for q in versions]
     by_ids = [q.pk for q in by_versions] if by_versions else []
     level = "b.choice_id" if by_versions else VARIABLES[by]
@@ -140,12 +176,21 @@ def _compute(survey, scope, versions, by, by_versions) -> dict:
     if by_versions:
         # Levels are the other question's choices, merged across its versions.
         by_codes = choice_codes(by_versions)
-        counts = [(by_codes.get(r[0]), *r[1:]) for r in counts]
-        merged: dict = {}
-        for key, (n, w, w2) in bases.items():
-            old = merged.get(by_codes.get(key), (0, 0.0, 0.0))
-            merged[by_codes.get(key)] = (old[0] + n, old[1] + w, old[2] + w2)
-        bases = merged
+        counts, bases = _regroup(counts, bases, by_codes.get)
+    towns = None
+    if fold is not None:
+        town_of, towns = town_folding.town_of_communes(survey)
+        if fold == "towns":
+            # A respondent lives in one commune: a town's sums are its communes'.
+            counts, bases = _regroup(
+                counts, bases, lambda c: town_of[c].pk if c in town_of else None
+            )
+        else:
+            counts, bases = _regroup(
+                counts,
+                bases,
+                lambda c: c if c in town_of and town_of[c].pk == fold else _LEAVE_OUT,
+            )
     margin = states_margin(survey, scope.modes)
     columns = [
         {"value": code, "label": label} for code, label, _other in choice_list(versions)
@@ -160,7 +205,14 @@ def _compute(survey, scope, versions, by, by_versions) -> dict:
         bases = {
             ("" if k is None and by != "commune" else k): v for k, v in bases.items()
         }
-    for lvl, label in _levels(by, by_versions, bases.keys()):
+    if fold == "towns":
+        present = set(bases)
+        levels = [(town.pk, town.name) for town in towns if town.pk in present]
+        if None in present:
+            levels.append((None, _("Not stated")))
+    else:
+        levels = _levels(by, by_versions, bases.keys())
+    for lvl, label in levels:
         base_n, base_w, base_w2 = bases.get(lvl, (0, 0.0, 0.0))
         deff, _eff = stats.kish(base_w, base_w2, base_n)
         cells = [
@@ -177,6 +229,8 @@ def _compute(survey, scope, versions, by, by_versions) -> dict:
         rows.append(
             {
                 "label": label,
+                # A town's row opens on its communes.
+                "town": lvl if fold == "towns" else None,
                 "n": base_n if stats.shown(base_n) else None,
                 "shown": stats.shown(base_n),
                 "deff": deff,
@@ -191,6 +245,7 @@ def _compute(survey, scope, versions, by, by_versions) -> dict:
         "by": by,
         "by_label": by_versions[0].label if by_versions else variable_labels()[by],
         "by_multiple": bool(by_versions) and by_versions[0].kind == "multiple",
+        "by_town": fold == "towns",
         "columns": columns,
         "rows": rows,
         "modes": list(scope.modes),

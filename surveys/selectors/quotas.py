@@ -10,6 +10,7 @@ from django.db.models import Count, Q, Sum
 
 from surveys.forms.respondent import survey_communes
 from surveys.models import AgeGroup, Assignment, Response, Sex, SurveyCell
+from surveys.selectors import towns as town_folding
 
 # The cells of a commune, in the order every table shows them.
 CELL_KEYS = [(sex, age) for sex in Sex.values for age in AgeGroup.values]
@@ -64,6 +65,8 @@ class FillTable:
     # (a province's survey draws a few hundred of its communes).
     idle: int = 0
     cell_keys: list = field(default_factory=lambda: list(CELL_KEYS))
+    # A row per town (its communes added up), each opening on its communes.
+    by_town: bool = False
 
     @property
     def column_totals(self) -> list[Fill]:
@@ -93,50 +96,68 @@ def population_total(survey) -> int:
     )
 
 
-def quota_fill(survey) -> FillTable:
+def quota_fill(survey, *, town=None, by_town=False) -> FillTable:
     """Every commune of the survey and each of its cells: quota, submitted (not
     rejected), approved, answers marked over quota. Three queries: the communes,
-    the cells, and one aggregate of the responses."""
-    communes = list(survey_communes(survey))
-    cells = cells_by_key(survey)
-    counts: dict[tuple, Fill] = {}
+    the cells, and one aggregate of the responses.
+
+    ``town`` (an ``OrgUnit``) keeps its communes only; ``by_town`` adds the
+    communes up into a row per town (one more query, see
+    :mod:`surveys.selectors.towns`).
+    """
+    communes = survey_communes(survey)
+    cells = SurveyCell.objects.filter(survey=survey)
+    responses = Response.objects.filter(survey=survey, commune__isnull=False)
+    if town is not None:
+        communes = communes.filter(path__startswith=town.path)
+        cells = cells.filter(commune__path__startswith=town.path)
+        responses = responses.filter(commune__path__startswith=town.path)
+    quotas = {
+        (commune_id, sex, age): (quota, population)
+        for commune_id, sex, age, quota, population in cells.values_list(
+            "commune_id", "sex", "age_group", "quota", "population"
+        )
+    }
+    counts: dict[tuple, tuple] = {}
     per_commune: dict[int, Fill] = {}
     grouped = (
-        Response.objects.filter(survey=survey, commune__isnull=False)
-        .filter(FILLING)
+        responses.filter(FILLING)
         .order_by()
-        .values("commune_id", "sex", "age_group")
+        .values_list("commune_id", "sex", "age_group")
         .annotate(
             submitted=Count("pk"),
             approved=Count("pk", filter=Q(review=Response.Review.APPROVED)),
             over=Count("pk", filter=Q(over_quota=True)),
         )
     )
-    for row in grouped:
-        fill = Fill(
-            submitted=row["submitted"],
-            approved=row["approved"],
-            over_quota=row["over"],
-        )
-        counts[(row["commune_id"], row["sex"], row["age_group"])] = fill
+    for commune_id, sex, age, submitted, approved, over in grouped:
+        counts[(commune_id, sex, age)] = (submitted, approved, over)
         # A response without its sex or age group still counts for its commune.
-        per_commune.setdefault(row["commune_id"], Fill()).add(fill)
+        per_commune.setdefault(commune_id, Fill()).add(
+            Fill(submitted=submitted, approved=approved, over_quota=over)
+        )
+    # Communes with neither a quota nor an answer are counted, not listed (a
+    # province's survey draws a few hundred of its communes).
+    active = {key[0] for key in quotas} | set(per_commune)
     rows = []
     total = Fill()
-    for commune in communes:
-        row = CommuneFill(commune=commune)
+    idle = 0
+    for pk, name in communes.values_list("pk", "name"):
+        if pk not in active:
+            idle += 1
+            continue
+        row = CommuneFill(commune=town_folding.Unit(pk, name))
         for sex, age in CELL_KEYS:
-            key = (commune.pk, sex, age)
+            key = (pk, sex, age)
             fill = Fill(sex=sex, age_group=age)
             if key in counts:
-                fill.add(counts[key])
-            if key in cells:
-                fill.quota = cells[key].quota
-                fill.population = cells[key].population
+                fill.submitted, fill.approved, fill.over_quota = counts[key]
+            if key in quotas:
+                fill.quota, fill.population = quotas[key]
             row.cells.append(fill)
             row.total.quota += fill.quota
             row.total.population += fill.population
-        found = per_commune.get(commune.pk)
+        found = per_commune.get(pk)
         if found is not None:
             row.total.submitted = found.submitted
             row.total.approved = found.approved
@@ -144,7 +165,27 @@ def quota_fill(survey) -> FillTable:
         total.add(row.total)
         rows.append(row)
     listed = [row for row in rows if row.total.quota or row.total.submitted]
-    return FillTable(rows=listed, total=total, idle=len(rows) - len(listed))
+    idle += len(rows) - len(listed)
+    if by_town:
+        listed = _by_town(survey, listed)
+    return FillTable(rows=listed, total=total, idle=idle, by_town=by_town)
+
+
+def _by_town(survey, rows: list[CommuneFill]) -> list[CommuneFill]:
+    """The communes' rows added up into a row per town, the towns by name."""
+    town_of, _towns = town_folding.town_of_communes(survey)
+    folded: dict = {}
+    for row in rows:
+        town = town_of[row.commune.pk]
+        into = folded.get(town)
+        if into is None:
+            into = folded[town] = CommuneFill(
+                commune=town, cells=[Fill(sex=s, age_group=a) for s, a in CELL_KEYS]
+            )
+        for cell, other in zip(into.cells, row.cells, strict=True):
+            cell.add(other)
+        into.total.add(row.total)
+    return [folded[town] for town in sorted(folded, key=lambda t: (t.name, t.pk))]
 
 
 @dataclass

@@ -14,6 +14,7 @@ from surveys.forms.results import MODE_SETS, CrosstabForm, ResultsFilterForm
 from surveys.models import BankQuestion, Question, Survey
 from surveys.selectors import crosstab as crosstab_selectors
 from surveys.selectors import results as selectors
+from surveys.selectors import towns as town_folding
 
 TEXT_PAGE_SIZE = 50
 
@@ -95,6 +96,12 @@ def results(request, pk):
     )
 
 
+def _without_town(request) -> str:
+    query = request.GET.copy()
+    query.pop("town", None)
+    return "?" + query.urlencode()
+
+
 @login_required
 @reads_from_replica
 def crosstab(request, pk):
@@ -106,19 +113,23 @@ def crosstab(request, pk):
         questions=questions,
         variables=crosstab_selectors.variable_labels(),
     )
-    table = None
+    table = town = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        if data["by"] == "commune":
+            town = town_folding.chosen_town(survey, request.GET.get("town"))
         try:
             table = crosstab_selectors.crosstab(
                 survey,
                 question=data["q"],
                 by=data["by"],
                 modes=MODE_SETS.get(data.get("mode") or ""),
+                town=town,
                 questions=questions,
             )
         except KeyError:
             raise Http404 from None
+    every_town = _without_town(request)
     return render(
         request,
         "surveys/results_crosstab.html",
@@ -126,6 +137,10 @@ def crosstab(request, pk):
             "survey": survey,
             "form": form,
             "table": table,
+            "town": town,
+            "every_town": every_town,
+            # A town's row opens on its communes: the same query with its id.
+            "town_link": every_town + "&town=",
             "small_cell": selectors.stats.SMALL_CELL,
         },
     )

@@ -26,6 +26,7 @@ from surveys.forms.sample import (
 )
 from surveys.models import AgeGroup, Assignment, Sex, Survey
 from surveys.selectors import quotas
+from surveys.selectors import towns as town_folding
 from surveys.services import sample as services
 
 
@@ -289,9 +290,13 @@ def assignments(request, pk):
 @require_safe
 def quota_fill(request, pk):
     survey = _survey(request, pk)
+    # A province's survey reads town by town (hundreds of communes are unreadable).
+    town = town_folding.chosen_town(survey, request.GET.get("town"))
+    by_town = town is None and town_folding.folds(survey)
     context = {
         "survey": survey,
-        "table": quotas.quota_fill(survey),
+        "table": quotas.quota_fill(survey, town=town, by_town=by_town),
+        "town": town,
         "now": timezone.localtime(),
     }
     # The page refreshes its table every 30 s: htmx asks for the table alone.
