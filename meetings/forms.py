@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from collaborators.models import Collaborator
 from dluan.forms import limit_length
 from dluan.scoping import subtree_ids
-from dluan.widgets import DateInput, TimeInput
+from dluan.widgets import DateInput, QuickSelect, TimeInput
 from meetings.models import AgendaItem, Invitation, Meeting
 from reports.models import Issue
 
@@ -149,7 +149,10 @@ class ActionForm(forms.Form):
     )
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
     issue = forms.ModelChoiceField(
-        label=_("Issue"), queryset=Issue.objects.none(), required=False
+        label=_("Issue"),
+        queryset=Issue.objects.none(),
+        required=False,
+        widget=QuickSelect,
     )
     make_follow_up = forms.BooleanField(
         label=_("Track it as a follow-up on the issue"), required=False

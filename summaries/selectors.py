@@ -123,7 +123,8 @@ def dashboard(user) -> dict | None:
             :TREND_PERIODS
         ]
     )[::-1]
-    current = ReportingPeriod.objects.current(today)
+    # Periods do not overlap: the current one, if any, is the latest begun.
+    current = periods[-1] if periods and periods[-1].end >= today else None
     mine = summaries_for(user).filter(unit=unit)
     # The panel shows the version's status, not its figures: leave the snapshot.
     latest = (

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import Q, Sum, Value
+from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dluan.models import OrgUnit
-from dluan.scoping import subtree_ids
 from reports.models import (
     OpinionReport,
     ReportingPeriod,
@@ -16,6 +16,7 @@ from reports.models import (
 )
 
 Status = OpinionReport.Status
+STATES = tuple(ReportingRecord.State.values)
 
 
 DISCIPLINE_TREND_PERIODS = 6
@@ -33,7 +34,7 @@ class DisciplineRow:
     not_expected: int = 0
 
     def add(self, counts: dict) -> None:
-        for state in ReportingRecord.State.values:
+        for state in STATES:
             setattr(self, state, getattr(self, state) + counts.get(state, 0))
 
     @property
@@ -59,10 +60,7 @@ class DisciplineRow:
 
 
 def _state_sums() -> dict:
-    return {
-        state: Sum("count", filter=Q(state=state))
-        for state in ReportingRecord.State.values
-    }
+    return {state: Sum("count", filter=Q(state=state)) for state in STATES}
 
 
 def discipline_default_period(today=None) -> ReportingPeriod | None:
@@ -83,36 +81,28 @@ def discipline_table(user, unit: OrgUnit, period: ReportingPeriod) -> dict:
     """The unit's own row, one rolled-up row per child unit, totals, and (for a
     unit without sub-units holding collaborators) its collaborators' records.
 
-    One grouped query over the period's records of the subtree; the roll-up sums
-    counts along unit paths (rule 8), never averages rates.
+    One query sums the period's tallies of the subtree by the child unit each
+    falls under, so the database does the roll-up (rule 8: counts summed along
+    unit paths, never rates averaged) and a province reads one row per town.
     """
-    units = list(
-        OrgUnit.objects.filter(path__startswith=unit.path)
+    children = [
+        DisciplineRow(unit=child)
+        for child in OrgUnit.objects.filter(parent=unit)
         .order_by("path")
         .only("pk", "name", "path", "parent_id", "depth", "kind")
-    )
-    unit._subtree_ids = [u.pk for u in units]
+    ]
     counts = (
-        ReportingTally.objects.visible_to(user)
-        .filter(period=period, unit_id__in=unit._subtree_ids)
-        .order_by()
-        .values("unit_id")
+        _subtree_tallies(user, unit)
+        .filter(period=period)
+        .annotate(branch=_branch_path(unit))
+        .values("branch")
         .annotate(**_state_sums())
     )
-    by_unit = {row.pop("unit_id"): _no_none(row) for row in counts}
+    by_branch = {row.pop("branch"): _no_none(row) for row in counts}
     own = DisciplineRow(unit=unit)
-    own.add(by_unit.get(unit.pk, {}))
-    children = [DisciplineRow(unit=u) for u in units if u.parent_id == unit.pk]
-    child_of_path = {row.unit.path: row for row in children}
-    depth = unit.depth + 1
-    for member in units:
-        if member.depth < depth or member.pk not in by_unit:
-            continue
-        # The child's path is the first depth + 1 ids of the member's path.
-        child_path = (
-            "/" + "/".join(member.path.strip("/").split("/")[: depth + 1]) + "/"
-        )
-        child_of_path[child_path].add(by_unit[member.pk])
+    own.add(by_branch.get(unit.path, {}))
+    for row in children:
+        row.add(by_branch.get(row.unit.path, {}))
     total = DisciplineRow(unit=unit)
     for row in [own, *children]:
         total.add(vars(row))
@@ -134,6 +124,28 @@ def discipline_table(user, unit: OrgUnit, period: ReportingPeriod) -> dict:
     }
 
 
+def _subtree_tallies(user, unit: OrgUnit):
+    """The tallies of ``unit``'s subtree the user may see.
+
+    By the units' paths: a province's subtree is every unit, and a list of all
+    their ids would cost the query more than it filters.
+    """
+    return (
+        ReportingTally.objects.visible_to(user)
+        .filter(unit__path__startswith=unit.path)
+        .order_by()
+    )
+
+
+def _branch_path(unit: OrgUnit):
+    """The path of the child of ``unit`` a tally's unit lies under, or ``unit``'s
+    own path for its own tallies: the unit path up to the first "/" after
+    ``unit``'s path (paths are "/1/2/42/")."""
+    length = len(unit.path)
+    rest = Substr("unit__path", length + 1)
+    return Substr("unit__path", 1, length + StrIndex(rest, Value("/")))
+
+
 def discipline_trend(user, unit: OrgUnit, period: ReportingPeriod) -> dict:
     """The unit subtree's rates over the last periods up to ``period``, one query."""
     periods = list(
@@ -142,9 +154,8 @@ def discipline_trend(user, unit: OrgUnit, period: ReportingPeriod) -> dict:
         ]
     )[::-1]
     counts = (
-        ReportingTally.objects.visible_to(user)
-        .filter(period__in=periods, unit_id__in=subtree_ids(unit))
-        .order_by()
+        _subtree_tallies(user, unit)
+        .filter(period__in=periods)
         .values("period_id")
         .annotate(**_state_sums())
     )

@@ -73,9 +73,34 @@ def test_issue_page_query_count_does_not_grow(
     client = client_of(staff)
     url = reverse("reports:issue-detail", args=[issue.pk])
     client.get(url)
-    with django_assert_num_queries(12):
+    # 12, and the count of the issue's reports for their pages.
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert len(response.context["reports"]) == count
+
+
+def test_issue_page_lists_every_report_a_page_at_a_time(
+    client_of, staff, collaborator, issue
+):
+    from reports.views.issues import ISSUE_REPORTS_PAGE_SIZE
+
+    linked = set()
+    for _index in range(ISSUE_REPORTS_PAGE_SIZE + 2):
+        report = OpinionReportFactory(author=collaborator.collaborator)
+        services.report_link_issue(report=report, issue=issue, user=staff)
+        linked.add(report.pk)
+    client = client_of(staff)
+    url = reverse("reports:issue-detail", args=[issue.pk])
+    first = client.get(url)
+    assert len(first.context["reports"]) == ISSUE_REPORTS_PAGE_SIZE
+    body = first.content.decode()
+    assert f">{len(linked)}</span>" in body
+    assert "?page=2" in body
+    second = client.get(url, {"page": 2})
+    shown = {r.pk for r in first.context["reports"]} | {
+        r.pk for r in second.context["reports"]
+    }
+    assert shown == linked
 
 
 def test_issue_list_who_may(client_of, issue, staff, other_staff):

@@ -78,11 +78,20 @@ def _load(request, pk) -> Issue:
     return get_object_or_404(selectors.issue_for_page(request.user, pk))
 
 
+# An issue can gather hundreds of reports: the page lists them a page at a time
+# (its chart and counts cover them all).
+ISSUE_REPORTS_PAGE_SIZE = 25
+
+
 def _page(request, issue, status=200, **bound):
     user = request.user
+    reports_page = Paginator(
+        selectors.issue_reports(user, issue), ISSUE_REPORTS_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     context = {
         "issue": issue,
-        "reports": list(selectors.issue_reports(user, issue)),
+        "reports": list(reports_page),
+        "reports_page": reports_page,
     }
     if user.is_manager:
         follow_ups = list(issue.follow_ups.all())
