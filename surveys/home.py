@@ -1,19 +1,15 @@
 """Home-page panels: a collaborator's surveys to collect, the open surveys for staff."""
 
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 
 from dluan.figures import kept, scope_key
 from dluan.registry import Panel
 from surveys.models import Assignment, Response, Survey
+from surveys.selectors.design import attach_review_counts, pending_count
 from surveys.selectors.quotas import FILLING
 
 # The most open surveys a panel lists.
 LIMIT = 5
-# Reviews of a submitted response that still count (all but a rejection).
-COUNTED = [
-    value for value in Response.Review.values if value != Response.Review.REJECTED
-]
 
 
 def _collaborator_panel(user) -> list[Panel]:
@@ -51,40 +47,25 @@ def _collaborator_panel(user) -> list[Panel]:
     return [Panel("surveys/panels/collaborator.html", {"rows": rows}, 15)]
 
 
-def _count_of(reviews) -> Subquery:
-    """A survey's submitted responses under these reviews, counted in the review
-    queue's index (survey, state, review): one range per survey, not a join of
-    every response to every open survey (a province's rapid survey holds 200,000)."""
-    return Subquery(
-        Response.objects.filter(
-            survey=OuterRef("pk"),
-            state=Response.State.SUBMITTED,
-            review__in=reviews,
-        )
-        .order_by()
-        .values("survey")
-        .annotate(n=Count("pk"))
-        .values("n")
+def _open_surveys(user) -> list[Survey]:
+    surveys = list(
+        Survey.objects.visible_to(user)
+        .open()
+        .select_related("unit")
+        .order_by("ends_on", "pk")
+        .annotate(pending_count=pending_count())[:LIMIT]
     )
+    attach_review_counts(surveys)
+    for survey in surveys:
+        # Submitted and still counted (all but the rejected), and approved.
+        survey.submitted = survey.submitted_count - survey.rejected_count
+        survey.approved = survey.approved_count
+    return surveys
 
 
 def _manager_panel(user) -> list[Panel]:
-    # Kept per unit like the other home figures (dluan/figures.py): the counts
-    # read a rapid survey's whole index range.
-    surveys = kept(
-        "surveys-open",
-        scope_key(user),
-        lambda: list(
-            Survey.objects.visible_to(user)
-            .open()
-            .select_related("unit")
-            .order_by("ends_on", "pk")
-            .annotate(
-                submitted=Coalesce(_count_of(COUNTED), 0),
-                approved=Coalesce(_count_of([Response.Review.APPROVED]), 0),
-            )[:LIMIT]
-        ),
-    )
+    # Kept per unit like the other home figures (dluan/figures.py).
+    surveys = kept("surveys-open", scope_key(user), lambda: _open_surveys(user))
     if not surveys:
         return []
     return [Panel("surveys/panels/open_surveys.html", {"surveys": surveys}, 45)]

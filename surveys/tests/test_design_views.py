@@ -11,7 +11,9 @@ from surveys.models import Question, QuestionnaireVersion, Response, Survey
 from surveys.tests.factories import AssignmentFactory, SurveyFactory
 
 HOSTILE = "<script>alert(1)</script>"
-PINNED = {"staff": 7, "collaborator": 6}
+# Staff: the decided responses' counts are read once per review (the cache is cold
+# here), the pending ones in the list query.
+PINNED = {"staff": 8, "collaborator": 6}
 
 
 @pytest.fixture
@@ -116,10 +118,60 @@ def test_list_query_count_is_pinned(
             AssignmentFactory(
                 survey=survey, collaborator=user.collaborator, commune=commune
             )
-    # Session, user, unit, subtree ids (staff), unread notices, count, rows.
+    # Session, user, unit, subtree ids (staff), unread notices, count, rows, and
+    # the reviewed responses' counts (staff, until the next review).
     with django_assert_num_queries(PINNED[persona]):
         response = client.get(reverse("surveys:survey-list"))
     assert len(response.context["page"]) == 6
+    if not user.is_collaborator:
+        with django_assert_num_queries(PINNED[persona] - 1):
+            client.get(reverse("surveys:survey-list"))
+
+
+def test_list_counts_follow_answers_and_reviews(client_of, staff, survey):
+    """The counts kept between reviews change with a new answer and a review."""
+    from surveys.services.review import response_review
+
+    client = client_of(staff)
+
+    def counts():
+        response = client.get(reverse("surveys:survey-list"))
+        row = next(s for s in response.context["page"] if s.pk == survey.pk)
+        return row.submitted_count, row.approved_count
+
+    first = _response(survey)
+    _response(survey, review=Response.Review.APPROVED)
+    assert counts() == (2, 1)
+    second = _response(survey)
+    assert counts() == (3, 1)
+    response_review(
+        response=first, user=staff, review=Response.Review.APPROVED, comment=""
+    )
+    assert counts() == (3, 2)
+    response_review(
+        response=second, user=staff, review=Response.Review.REJECTED, comment="Trùng"
+    )
+    assert counts() == (3, 2)
+    response_review(
+        response=first, user=staff, review=Response.Review.REJECTED, comment="Sai"
+    )
+    assert counts() == (3, 1)
+
+
+def test_list_pages_reach_every_survey_with_its_counts(client_of, staff, town):
+    surveys = []
+    for index in range(27):
+        survey = SurveyFactory(unit=town, created_by=staff, title=f"Cuộc {index}")
+        for _ in range(index % 3):
+            _response(survey, review=Response.Review.APPROVED)
+        surveys.append(survey)
+    client = client_of(staff)
+    seen = {}
+    for number in (1, 2):
+        response = client.get(reverse("surveys:survey-list"), {"page": number})
+        for row in response.context["page"]:
+            seen[row.pk] = (row.submitted_count, row.approved_count)
+    assert seen == {s.pk: (i % 3, i % 3) for i, s in enumerate(surveys)}
 
 
 def test_list_filters_by_status(client_of, staff, survey, town):

@@ -112,6 +112,36 @@ def test_panels_take_few_queries(
     assert len(panel.context["rows"]) == 5
     request.user = staff
     staff.org_unit  # noqa: B018 — the user's unit, loaded with the user on a page
-    with django_assert_num_queries(2):
+    # Subtree, surveys with their pending answers, and their reviewed ones (counted
+    # once per review: the cache is cold here).
+    with django_assert_num_queries(3):
         [panel] = panels(request)
     assert len(panel.context["surveys"]) == 5
+    # Again (the subtree is known now): the reviewed counts come from the cache.
+    with django_assert_num_queries(1):
+        panels(request)
+
+
+def test_open_surveys_counts_follow_answers_and_reviews(
+    client_of, staff, collecting, commune, settings
+):
+    from surveys.services.review import response_review
+
+    settings.HOME_FIGURES_SECONDS = 0
+    client = client_of(staff)
+
+    def counts():
+        response = client.get(reverse("home"))
+        panel = next(
+            p for p in response.context["panels"] if p.template.startswith("surveys/")
+        )
+        [survey] = panel.context["surveys"]
+        return survey.submitted, survey.approved
+
+    assert counts() == (2, 1)
+    pending = _response(collecting, commune, "pending")
+    assert counts() == (3, 1)
+    response_review(response=pending, user=staff, review="approved", comment="")
+    assert counts() == (3, 2)
+    response_review(response=pending, user=staff, review="rejected", comment="Sai")
+    assert counts() == (2, 1)

@@ -52,6 +52,9 @@ def survey_list(request):
         status = ""
     queryset = selectors.survey_list(request.user, status=status)
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    if not request.user.is_collaborator:
+        page.object_list = list(page.object_list)
+        selectors.attach_review_counts(page.object_list)
     return render(
         request,
         "surveys/design_list.html",
