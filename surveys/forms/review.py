@@ -26,17 +26,13 @@ class ResponseFilterForm(forms.Form):
         label=_("Review"), required=False, choices=BLANK + Response.Review.choices
     )
     flag = forms.ChoiceField(label=_("Flag"), required=False, choices=FLAG_CHOICES)
-    commune = forms.ModelChoiceField(
-        label=_("Commune / ward"),
-        required=False,
-        queryset=None,
-        empty_label=_("All"),
+    # Ids from (id, name) pairs, not model choices: a province's hundreds of
+    # communes would each become a model instance on every view of the queue.
+    commune = forms.TypedChoiceField(
+        label=_("Commune / ward"), required=False, coerce=int, empty_value=None
     )
-    interviewer = forms.ModelChoiceField(
-        label=_("Interviewer"),
-        required=False,
-        queryset=None,
-        empty_label=_("All"),
+    interviewer = forms.TypedChoiceField(
+        label=_("Interviewer"), required=False, coerce=int, empty_value=None
     )
     mode = forms.ChoiceField(
         label=_("Mode"), required=False, choices=BLANK + Response.Mode.choices
@@ -44,11 +40,14 @@ class ResponseFilterForm(forms.Form):
 
     def __init__(self, *args, survey, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = survey_communes(survey)
-        self.fields["interviewer"].queryset = (
+        self.fields["commune"].choices = BLANK + list(
+            survey_communes(survey).values_list("pk", "name")
+        )
+        self.fields["interviewer"].choices = BLANK + list(
             Collaborator.objects.filter(survey_assignments__survey=survey)
             .distinct()
             .order_by("full_name")
+            .values_list("pk", "full_name")
         )
 
     def filters(self) -> dict:

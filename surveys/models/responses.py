@@ -179,6 +179,11 @@ class Response(models.Model):
                 fields=["survey", "state", "review", "-submitted_at"],
                 name="surveys_resp_queue",
             ),
+            # The review queue with no review filter: its newest page, read in order.
+            models.Index(
+                fields=["survey", "state", "-submitted_at", "-id"],
+                name="surveys_resp_newest",
+            ),
             # Quota fill: approved and pending responses per cell.
             models.Index(
                 fields=["survey", "commune", "sex", "age_group"],

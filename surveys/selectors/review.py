@@ -6,6 +6,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Count, Q
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from surveys import stats
@@ -214,14 +215,29 @@ def review_history(response: Response) -> list[dict]:
     return history
 
 
+# The weights are not trimmed: the page counts the responses weighing more than
+# this, so that a reader sees how much rests on a few cells.
+HEAVY_WEIGHT = 3.0
+# A cached cell: (commune id, sex, age group, population, approved responses,
+# weight or None). Tuples of shared strings, not dicts: a province's thousands of
+# cells come out of the cache on every view of the page.
+COMMUNE_ID, SEX, AGE, POPULATION, COUNT, WEIGHT = range(6)
+CELL_ORDERS = {
+    "weight-desc": lambda cell: (cell[WEIGHT] is None, -(cell[WEIGHT] or 0.0)),
+    "weight-asc": lambda cell: (cell[WEIGHT] is None, cell[WEIGHT] or 0.0),
+}
+
+
 def weights_summary(survey: Survey) -> dict:
-    """The spread of a survey's weights and its cells' shares, for the weights page.
+    """The spread of a survey's weights, its margins and its cells, for the
+    weights page.
 
     Two queries: the survey's cells, and the approved responses counted per cell
-    (and per commune, sex and age group); the weights' sums, spread and design
-    effect are worked out from those counts, as each response weighs its cell's
-    (``surveys.weights``). Kept in the cache like the results, until the next
-    review, weighting or change of the cells (``Survey.touch_results``).
+    (and per commune, sex and age group); the weights' sums, spread, design
+    effect and weighted margins are worked out from those counts, as each
+    response weighs its cell's (``surveys.weights``). Kept in the cache like the
+    results, until the next review, weighting or change of the cells
+    (``Survey.touch_results``).
     """
     key = cache_key(survey, "weights")
     summary = cache.get(key)
@@ -231,10 +247,74 @@ def weights_summary(survey: Survey) -> dict:
     return summary
 
 
+def weight_cells(summary: dict, filters: dict) -> list[tuple]:
+    """The summary's cells narrowed by the cells' filter form, in its order."""
+    cells = summary["cells"]
+    if filters.get("commune"):
+        cells = [cell for cell in cells if cell[COMMUNE_ID] == filters["commune"]]
+    if filters.get("sex"):
+        cells = [cell for cell in cells if cell[SEX] == filters["sex"]]
+    if filters.get("age_group"):
+        cells = [cell for cell in cells if cell[AGE] == filters["age_group"]]
+    order = CELL_ORDERS.get(filters.get("order"))
+    return sorted(cells, key=order) if order else cells
+
+
+def _decimals(places: int):
+    """A number written with ``places`` decimals in the language's format:
+    ``floatformat`` costs more than a row of the table."""
+    separator = get_format("DECIMAL_SEPARATOR")
+    return lambda value: f"{value:.{places}f}".replace(".", separator)
+
+
+def cell_rows(summary: dict, cells: list[tuple]) -> list[dict]:
+    """Cells (a page of them) as the cells' table shows them."""
+    share, weight = _decimals(1), _decimals(3)
+    sexes, ages = dict(Sex.choices), dict(AgeGroup.choices)
+    population, in_cells = summary["population"], summary["in_cells"]
+    names = summary["communes"]
+    return [
+        {
+            "commune_id": cell[COMMUNE_ID],
+            "commune": names[cell[COMMUNE_ID]],
+            "sex_code": cell[SEX],
+            "sex": sexes.get(cell[SEX], cell[SEX]),
+            "age_code": cell[AGE],
+            "age_group": ages.get(cell[AGE], cell[AGE]),
+            "population": cell[POPULATION],
+            "population_pct": share(100 * cell[POPULATION] / population),
+            "count": cell[COUNT],
+            "sample_pct": share(100 * cell[COUNT] / in_cells if in_cells else 0.0),
+            "weight": None if cell[WEIGHT] is None else weight(cell[WEIGHT]),
+        }
+        for cell in cells
+    ]
+
+
+def margin_rows(summary: dict, levels: list[dict]) -> list[dict]:
+    """A margin's levels (a page of them): population (the target), sample and
+    weighted shares."""
+    share = _decimals(1)
+    population, in_cells = summary["population"], summary["in_cells"]
+    weighted = summary["weighted_in_cells"]
+    return [
+        {
+            **level,
+            "population_pct": share(100 * level["population"] / population),
+            "sample_pct": share(100 * level["count"] / in_cells if in_cells else 0.0),
+            "weighted_pct": share(
+                100 * level["weighted"] / weighted if weighted else 0.0
+            ),
+        }
+        for level in levels
+    ]
+
+
 def _weights_summary(survey: Survey) -> dict:
     every_cell = list(
         SurveyCell.objects.filter(survey=survey)
         .select_related("commune")
+        .only("commune_id", "sex", "age_group", "population", "weight", "commune__name")
         .order_by("commune__name", "sex", "age_group")
     )
     by_id = {cell.pk: cell for cell in every_cell}
@@ -247,7 +327,7 @@ def _weights_summary(survey: Survey) -> dict:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    n = outside = 0
+    n = outside = heavy = 0
     sum_w = sum_w2 = 0.0
     low = high = None
     counts: dict = {}
@@ -260,41 +340,73 @@ def _weights_summary(survey: Survey) -> dict:
         sum_w2 += count * w * w
         low = w if low is None else min(low, w)
         high = w if high is None else max(high, w)
+        if w > HEAVY_WEIGHT:
+            heavy += count
         key = (group["commune_id"], group["sex"], group["age_group"])
         if key not in populated:
             outside += count
-        found = counts.setdefault(key, {"n": 0, "w": None})
+        found = counts.setdefault(key, {"n": 0, "w": None, "sw": 0.0})
         found["n"] += count
+        found["sw"] += count * w
         found["w"] = w if found["w"] is None else max(found["w"], w)
     deff, effective_n = stats.kish(sum_w, sum_w2, n)
-    population = sum(cell.population for cell in cells)
-    in_cells = sum(
-        counts.get((c.commune_id, c.sex, c.age_group), {}).get("n", 0) for c in cells
-    )
     sexes, ages = dict(Sex.choices), dict(AgeGroup.choices)
+    # Each margin's levels in the order they are read: communes by name (as the
+    # cells come), sexes and age groups in their choices' order.
+    margins = ({}, dict.fromkeys(sexes), dict.fromkeys(ages))
+    names: dict = {}
+    codes: dict = {}  # one string per sex or age group: the cache pickles it once
     rows = []
+    in_cells = 0
+    weighted_in_cells = 0.0
     for cell in cells:
         found = counts.get((cell.commune_id, cell.sex, cell.age_group), {})
         count = found.get("n", 0)
+        in_cells += count
+        weighted_in_cells += found.get("sw", 0.0)
+        name = names.setdefault(cell.commune_id, cell.commune.name)
         rows.append(
-            {
-                "commune": cell.commune.name,
-                "sex": sexes.get(cell.sex, cell.sex),
-                "age_group": ages.get(cell.age_group, cell.age_group),
-                "population": cell.population,
-                "population_pct": 100 * cell.population / population,
-                "count": count,
-                "sample_pct": 100 * count / in_cells if in_cells else 0.0,
-                "weight": found.get("w") if count else None,
-            }
+            (
+                cell.commune_id,
+                codes.setdefault(cell.sex, cell.sex),
+                codes.setdefault(cell.age_group, cell.age_group),
+                cell.population,
+                count,
+                found.get("w") if count else None,
+            )
         )
+        for margin, code, label in (
+            (margins[0], cell.commune_id, name),
+            (margins[1], cell.sex, str(sexes.get(cell.sex, cell.sex))),
+            (margins[2], cell.age_group, str(ages.get(cell.age_group, cell.age_group))),
+        ):
+            level = margin.get(code)
+            if level is None:
+                level = margin[code] = {
+                    "code": code,
+                    "label": label,
+                    "population": 0,
+                    "count": 0,
+                    "weighted": 0.0,
+                }
+            level["population"] += cell.population
+            level["count"] += count
+            level["weighted"] += found.get("sw", 0.0)
+    communes, by_sex, by_age = (
+        [level for level in margin.values() if level] for margin in margins
+    )
     return {
         "n": n,
         "deff": deff,
         "effective_n": effective_n,
         "low": low,
         "high": high,
+        "heavy": heavy,
         "outside": outside,
         "cells": rows,
-        "population": population,
+        "population": sum(cell.population for cell in cells),
+        "in_cells": in_cells,
+        "communes": names,
+        "weighted_in_cells": weighted_in_cells,
+        "margins": {"commune": communes, "sex": by_sex, "age_group": by_age},
     }

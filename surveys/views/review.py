@@ -7,6 +7,7 @@ collaborators see none of these pages.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,12 +20,15 @@ from dluan import audit
 from dluan.access import add_errors, require_manager, require_staff
 from dluan.paging import LargePaginator
 from surveys.forms.review import BulkReviewForm, ResponseFilterForm, ReviewForm
-from surveys.models import Response, Survey
+from surveys.forms.weights import WeightCellFilterForm
+from surveys.models import AgeGroup, Response, Sex, Survey
 from surveys.selectors import review as selectors
 from surveys.services import review as services
 from surveys.services import weighting
 
 PAGE_SIZE = 25
+# The weights page's tables of cells and of communes: a page of each.
+CELLS_PAGE_SIZE = 50
 METHODS = {
     weighting.POST_STRATIFICATION: gettext_lazy(
         "Post-stratification: each response is weighed by its cell's share of the "
@@ -68,8 +72,18 @@ def _list_page(request, survey, *, bulk_form=None, status=200, data=None):
         rows=selectors.response_rows,
     )
     page = paginator.get_page(request.GET.get("page"))
+    # Each choice's label looked up once, not through get_FOO_display per row.
+    sexes, ages = dict(Sex.choices), dict(AgeGroup.choices)
+    modes, reviews = dict(Response.Mode.choices), dict(Response.Review.choices)
     rows = [
-        {"response": row, "duration": selectors.duration_text(row)}
+        {
+            "response": row,
+            "duration": selectors.duration_text(row),
+            "sex": sexes.get(row.sex, row.sex),
+            "age_group": ages.get(row.age_group, row.age_group),
+            "mode": modes.get(row.mode, row.mode),
+            "review": reviews.get(row.review, row.review),
+        }
         for row in page.object_list
     ]
     context = {
@@ -239,8 +253,74 @@ def weights(request, pk):
     context = {
         "survey": survey,
         "running": running,
-        "summary": selectors.weights_summary(survey) if survey.weighting else None,
+        "summary": None,
         "method": METHODS.get(survey.weighting, ""),
         "min_cell": weighting.MIN_CELL,
+        "heavy_weight": selectors.HEAVY_WEIGHT,
     }
+    if survey.weighting:
+        context.update(_weights_tables(request, selectors.weights_summary(survey)))
     return render(request, "surveys/review_weights.html", context, status=status)
+
+
+def _query(request, *drop: str) -> str:
+    """The page's query string without ``drop``, ready for one more parameter."""
+    query = request.GET.copy()
+    for name in drop:
+        query.pop(name, None)
+    return f"?{query.urlencode()}&" if query else "?"
+
+
+def _page_links(request, page, name: str, anchor: str) -> list[tuple[int, str]]:
+    """(number, link) of every page: a few hundred links cost one query string."""
+    base = _query(request, name)
+    return [
+        (number, f"{base}{name}={number}#{anchor}")
+        for number in page.paginator.page_range
+    ]
+
+
+def _weights_tables(request, summary: dict) -> dict:
+    """The summary with its communes' margin and its cells, a page of each: a
+    province holds thousands of cells, which no one reads on one page."""
+    communes = summary["margins"]["commune"]
+    form = WeightCellFilterForm(request.GET or None, communes=summary["communes"])
+    cells_page = Paginator(
+        selectors.weight_cells(summary, form.filters()), CELLS_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    communes_page = Paginator(communes, CELLS_PAGE_SIZE).get_page(
+        request.GET.get("communes")
+    )
+    commune_rows = selectors.margin_rows(summary, communes_page.object_list)
+    base = _query(request, "commune", "page")
+    for row in commune_rows:
+        row["link"] = f"{base}commune={row['code']}#cells"
+    margins = summary["margins"]
+    return {
+        "summary": summary,
+        "margin_tables": [
+            (
+                selectors.margin_rows(summary, margins["sex"]),
+                _("By sex"),
+                _("Sex"),
+                "weight-margin-sex",
+            ),
+            (
+                selectors.margin_rows(summary, margins["age_group"]),
+                _("By age group"),
+                _("Age group"),
+                "weight-margin-age",
+            ),
+        ],
+        "cell_form": form,
+        "cell_commune": form.commune_name(),
+        "cell_commune_clear": _query(request, "commune", "page") + "#cells",
+        "cells_page": cells_page,
+        "cell_rows": selectors.cell_rows(summary, cells_page.object_list),
+        "cell_pages": _page_links(request, cells_page, "page", "cells"),
+        "communes_page": communes_page,
+        "commune_rows": commune_rows,
+        "commune_pages": _page_links(
+            request, communes_page, "communes", "margins-heading"
+        ),
+    }
