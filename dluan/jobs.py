@@ -38,6 +38,18 @@ def _today(day: datetime.date) -> dict:
 
 
 DAILY_JOBS = [
+    # Reports whose unit moved without a save (a bulk change): the town search
+    # would miss them until then.
+    DailyJob(
+        "reports-towns-sync",
+        "report towns",
+        "reports.tasks.report_towns_sync",
+        0,
+        15,
+        "reports.services.report_towns_sync",
+        lambda day: {},
+        lambda result: f"{result} reports moved",
+    ),
     DailyJob(
         "reports-periods-ahead",
         "periods ahead",

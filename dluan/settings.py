@@ -351,10 +351,12 @@ CELERY_TASK_QUEUES = {"default": {}, "heavy": {}}
 _QUEUES = {
     # Minutes of CPU over a unit's data, waited for by nobody to the second: a
     # summary's figures, workbook, PDF and Word file (and the brief re-rendered),
-    # raking a survey, a bulk review, a year's scores, every unit's discipline.
+    # raking a survey, a bulk review, a year's scores, every unit's discipline,
+    # every report's town checked.
     "heavy": "summaries.tasks.summary_compile summaries.tasks.summary_render"
     " surveys.tasks.survey_weigh_task surveys.tasks.responses_review_bulk_task"
-    " collaborators.tasks.scores_refresh reports.tasks.discipline_refresh",
+    " collaborators.tasks.scores_refresh reports.tasks.discipline_refresh"
+    " reports.tasks.report_towns_sync",
     # E-mails and sign-in links, reminders, early warnings (worth most on the
     # day), the sweep of kept jobs, and quick bookkeeping (queuing due compiles,
     # periods and briefings ahead, overdue flags, stale roster uploads).

@@ -8,8 +8,13 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.db.models.signals import post_save
 
+        from dluan.models import OrgUnit
         from reports import models
+        from reports.services.towns import unit_moved
+
+        post_save.connect(unit_moved, sender=OrgUnit, dispatch_uid="reports-unit-moved")
 
         for model in (
             models.ReportingPeriod,
@@ -27,5 +32,5 @@ class ReportsConfig(AppConfig):
         ):
             # Derived and bookkeeping columns would log an entry on every autosave.
             auditlog.register(
-                model, exclude_fields=["search_text", "updated_at", "version"]
+                model, exclude_fields=["search_text", "town", "updated_at", "version"]
             )

@@ -76,6 +76,7 @@ REPORT_COLUMNS = [
     "search_text",
     "created_at",
     "updated_at",
+    "town_id",
 ]
 ISSUE_COLUMN = REPORT_COLUMNS.index("issue_id")
 STREAM_COLUMNS = [
@@ -518,6 +519,7 @@ def _report_row(
         " ".join(part for part in folded if part),
         created,
         reviewed if reviewed_by else submitted,
+        member.town,
     ]
     return row, day
 

@@ -12,6 +12,12 @@ def periods_ensure_ahead() -> int:
 
 
 @shared_task(time_limit=600, soft_time_limit=540)
+def report_towns_sync() -> int:
+    """Give every report the town its unit lies in now."""
+    return services.report_towns_sync()
+
+
+@shared_task(time_limit=600, soft_time_limit=540)
 def followups_flag_overdue() -> int:
     """Escalate follow-ups past their due date, once each."""
     return services.followups_flag_overdue()

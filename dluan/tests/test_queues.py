@@ -48,6 +48,7 @@ HEAVY = {
     "surveys.tasks.responses_review_bulk_task",
     "collaborators.tasks.scores_refresh",
     "reports.tasks.discipline_refresh",
+    "reports.tasks.report_towns_sync",
 }
 LOCKED_TABLES = ("reports_opinionreport",)
 WAIT = 20  # seconds; the whole worker test takes about 10

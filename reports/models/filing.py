@@ -18,6 +18,12 @@ from .periods import ReportingPeriod
 from .topics import Topic
 
 
+def town_of(unit: OrgUnit) -> int | None:
+    """The id of the town ``unit`` lies in (itself, for a town); None at the root."""
+    ids = unit.path_ids
+    return ids[1] if len(ids) > 1 else None
+
+
 def unsent_drafts(prefix: str = "") -> Q:
     """Reports never submitted: drafts, and drafts their author archived unsent.
 
@@ -87,6 +93,19 @@ class OpinionReport(models.Model):
     # The author's unit when the report was filed: staff scope follows it.
     unit = models.ForeignKey(
         OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The town (the unit one level below the root) the unit belongs to, None at
+    # the root: a town's text search reads one index keyed on it with the words
+    # (``report_town_search``). Set on insert, re-synced when units move
+    # (``report_towns_sync``).
+    town = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     kind = models.CharField(
         _("kind"), max_length=20, choices=Kind.choices, default=Kind.PERIODIC
@@ -234,6 +253,9 @@ class OpinionReport(models.Model):
             ),
             # A collaborator's own list.
             models.Index(fields=["author", "-created_at"], name="report_author_recent"),
+            # A text search, in a town or across the province: report_town_search,
+            # GIN on (town, search_text trigrams), made on PostgreSQL only by
+            # migration 0011 (SQLite scans).
         ]
 
     def __str__(self):
@@ -243,6 +265,8 @@ class OpinionReport(models.Model):
         self.title = nfc(self.title).strip()
         self.description = nfc(self.description)
         self.proposals = nfc(self.proposals)
+        if self._state.adding and self.town_id is None and self.unit_id:
+            self.town_id = town_of(self.unit)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -1,6 +1,16 @@
 """Reads for the review queue, a report's page and the staff home panels."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+)
+from django.db.models.functions import Cast
+from django.urls import reverse
 
 from dluan.search import search
 from reports.models import (
@@ -10,6 +20,7 @@ from reports.models import (
     ReportEvent,
     Topic,
 )
+from reports.models.filing import town_of
 
 Status = OpinionReport.Status
 
@@ -61,7 +72,23 @@ def report_queue(user, filters: dict):
         queryset = queryset.filter(urgency=filters["urgency"])
     if filters.get("q"):
         queryset = search(queryset, filters["q"])
+        town = _search_town(user, filters.get("unit"))
+        if town is not None:
+            # Implied by the scope, and said again for the index on the town
+            # and the words (report_town_search), which reads only this town's
+            # matches where the words alone match across the province. Its
+            # operator class compares bigint with bigint: hence the cast.
+            queryset = queryset.filter(town=Cast(Value(town), BigIntegerField()))
     return queryset.order_by("-urgency", "submitted_at", "pk")
+
+
+def _search_town(user, unit) -> int | None:
+    """The town every report a search may find lies in, if there is one."""
+    scope = None if user.is_superuser else user.org_unit
+    for candidate in (unit, scope):
+        if candidate is not None and town_of(candidate) is not None:
+            return town_of(candidate)
+    return None
 
 
 def queue_rows(keys):
@@ -74,7 +101,11 @@ def queue_rows(keys):
 
 
 def with_stream_counts(reports) -> list:
-    """``reports`` (one page) with ``stream_count`` set: one query, for this page only."""
+    """One page of the queue made ready to draw, for this page only.
+
+    ``stream_count`` (one query), and the labels and link each row shows, looked
+    up once per page: ``get_FOO_display`` rebuilds its choices on every call.
+    """
     reports = list(reports)
     counts = dict(
         OpinionStream.objects.filter(report__in=[r.pk for r in reports])
@@ -82,8 +113,22 @@ def with_stream_counts(reports) -> list:
         .annotate(n=Count("pk"))
         .values_list("report", "n")
     )
+    statuses = {value: str(label) for value, label in Status.choices}
+    urgencies = {value: str(label) for value, label in OpinionReport.Urgency.choices}
+    urgent_kind = str(OpinionReport.Kind.URGENT.label)
+    # The detail path of a report is a fixed prefix followed by its id.
+    link = reverse("reports:report-detail", args=[0]).removesuffix("0/")
     for report in reports:
         report.stream_count = counts.get(report.pk, 0)
+        report.status_label = statuses.get(report.status, report.status)
+        report.urgency_label = (
+            urgencies.get(report.urgency)
+            if report.urgency > OpinionReport.Urgency.NORMAL
+            else urgent_kind
+            if report.kind == OpinionReport.Kind.URGENT
+            else ""
+        )
+        report.link = f"{link}{report.pk}/"
     return reports
 
 

@@ -41,6 +41,7 @@ from .review import (
     report_retag,
     report_return,
 )
+from .towns import report_towns_sync
 from .warnings import warning_acknowledge, warnings_raise
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "report_return",
     "report_save_draft",
     "report_submit",
+    "report_towns_sync",
     "report_unlink_issue",
     "topic_create",
     "topic_set_active",

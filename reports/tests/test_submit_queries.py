@@ -33,10 +33,10 @@ State = ReportingRecord.State
 
 # The request (session, user, collaborator: 3), the item's report if any (1),
 # the area among the collaborator's (2), the item's lock and its row (2 and the
-# savepoint's 2), the period (1), the report, its stream and their audit entries
-# (4: an entry takes its unit from the object being saved), the events (1), the
-# author's record read and left as it is (6).
-SUBMISSION = 22
+# savepoint's 2), the period (1), the report's unit for its town (1), the report,
+# its stream and their audit entries (4: an entry takes its unit from the object
+# being saved), the events (1), the author's record read and left as it is (6).
+SUBMISSION = 23
 # The file and its audit entry.
 PHOTO = 2
 # The first report of the period changes the author's record: it is written and
