@@ -91,6 +91,14 @@ class Issue(models.Model):
         indexes = [
             # Issue list: open issues of a unit subtree, most recently seen first.
             models.Index(fields=["status", "-last_seen"], name="issue_status_seen"),
+            # Issue list by default: open issues ranked by severity then last seen,
+            # a page read in index order and counted from the index alone.
+            models.Index(
+                fields=["-severity", "-last_seen", "-id"],
+                name="issue_open_rank",
+                include=["unit"],
+                condition=~models.Q(status__in=["resolved", "closed"]),
+            ),
         ]
 
     def __str__(self):
@@ -138,8 +146,13 @@ class FollowUp(models.Model):
         verbose_name_plural = _("follow-ups")
         ordering = ["due_date", "pk"]
         indexes = [
-            # Overdue follow-ups on staff and leader home pages.
-            models.Index(fields=["responded_on", "due_date"], name="followup_overdue"),
+            # Overdue follow-ups on staff and leader home pages, oldest first: the
+            # unanswered ones in due-date order.
+            models.Index(
+                fields=["due_date", "id"],
+                name="followup_open_due",
+                condition=models.Q(responded_on__isnull=True),
+            ),
         ]
 
     def __str__(self):
