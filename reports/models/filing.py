@@ -235,6 +235,13 @@ class OpinionReport(models.Model):
                 include=["unit", "status", "period"],
                 name="report_queue_all",
             ),
+            # - in a town (a town's staff, or the unit filter at a town or
+            #   below): the order above would pass over the other towns' reports.
+            models.Index(
+                fields=["town", "-urgency", "submitted_at", "id"],
+                include=["unit", "status", "period"],
+                name="report_queue_town",
+            ),
             # - filtered by period (a period's reports sit together in time, so
             #   the orders above would read most of the table to find them):
             models.Index(

@@ -72,18 +72,19 @@ def report_queue(user, filters: dict):
         queryset = queryset.filter(urgency=filters["urgency"])
     if filters.get("q"):
         queryset = search(queryset, filters["q"])
-        town = _search_town(user, filters.get("unit"))
-        if town is not None:
-            # Implied by the scope, and said again for the index on the town
-            # and the words (report_town_search), which reads only this town's
-            # matches where the words alone match across the province. Its
-            # operator class compares bigint with bigint: hence the cast.
-            queryset = queryset.filter(town=Cast(Value(town), BigIntegerField()))
+    town = _queue_town(user, filters.get("unit"))
+    if town is not None:
+        # Implied by the scope, and said again for the indexes keyed on the town:
+        # the queue's order within a town (report_queue_town), where the
+        # province's order would pass over every other town's reports to fill a
+        # page, and the words of a search (report_town_search). The latter's
+        # operator class compares bigint with bigint: hence the cast.
+        queryset = queryset.filter(town=Cast(Value(town), BigIntegerField()))
     return queryset.order_by("-urgency", "submitted_at", "pk")
 
 
-def _search_town(user, unit) -> int | None:
-    """The town every report a search may find lies in, if there is one."""
+def _queue_town(user, unit) -> int | None:
+    """The town every report the queue may show lies in, if there is one."""
     scope = None if user.is_superuser else user.org_unit
     for candidate in (unit, scope):
         if candidate is not None and town_of(candidate) is not None:
