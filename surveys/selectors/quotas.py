@@ -56,6 +56,18 @@ class CommuneFill:
     cells: list[Fill] = field(default_factory=list)
     total: Fill = field(default_factory=Fill)
 
+    @property
+    def shown(self) -> list[tuple[str, bool]]:
+        """Each cell as the table writes it ("submitted/quota") and whether its
+        quota is met: a few hundred cells, looked up once each in the template."""
+        return [
+            (
+                f"{cell.submitted}/{cell.quota}",
+                bool(cell.quota) and cell.submitted >= cell.quota,
+            )
+            for cell in self.cells
+        ]
+
 
 @dataclass
 class FillTable:
