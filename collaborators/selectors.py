@@ -38,7 +38,9 @@ class RosterFilters:
 def collaborator_list(*, user: User, filters: RosterFilters | None = None) -> QuerySet:
     """The roster a user may see, filtered, with what the list and export show."""
     filters = filters or RosterFilters()
-    queryset = Collaborator.objects.visible_to(user).with_related()
+    # Not ``with_related()``: neither the list nor the export reads the coverage
+    # areas through a prefetch (the export reads them in one query of its own).
+    queryset = Collaborator.objects.visible_to(user).select_related("unit", "user")
     if filters.query:
         queryset = search(queryset, filters.query)
     if filters.unit is not None:

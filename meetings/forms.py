@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from collaborators.models import Collaborator
@@ -140,6 +141,18 @@ class MinutesForm(forms.ModelForm):
         limit_length(self, "reported_summary", "guidance", "conclusions")
 
 
+class _TitleChoices(BaseChoiceIterator):
+    """(id, title) pairs, read only if the select is drawn: an issue's title is its
+    name, and its whole row (the description) is not needed to list it."""
+
+    def __init__(self, issues, empty_label):
+        self.issues, self.empty_label = issues, empty_label
+
+    def __iter__(self):
+        yield ("", self.empty_label)
+        yield from self.issues.values_list("pk", "title")
+
+
 class ActionForm(forms.Form):
     description = forms.CharField(
         label=_("Requested action"), widget=forms.Textarea(attrs={"rows": 2})
@@ -163,12 +176,15 @@ class ActionForm(forms.Form):
         # The open issues of the meeting's unit, its sub-units and the units above
         # it: not every issue of a province.
         unit = meeting.unit
-        self.fields["issue"].queryset = (
+        issues = (
             Issue.objects.visible_to(user)
             .open()
             .filter(unit__in={*unit.path_ids, *subtree_ids(unit)})
             .order_by("title")
         )
+        field = self.fields["issue"]
+        field.queryset = issues  # what a posted choice is checked against
+        field.widget.choices = _TitleChoices(issues, field.empty_label)
 
     def clean(self):
         data = super().clean()

@@ -43,9 +43,16 @@ def meeting_list(user, *, when: str = "upcoming"):
 
 
 def meeting_invitations(meeting: Meeting):
+    """The meeting's invitees, with the name and unit its pages and files show."""
     return (
         meeting.invitations.active()
         .select_related("collaborator__unit")
+        # A collaborator's record is long; the rows show the name and the unit.
+        .only(
+            *(f.name for f in Invitation._meta.concrete_fields),
+            "collaborator__full_name",
+            "collaborator__unit__name",
+        )
         .order_by("collaborator__full_name", "pk")
     )
 

@@ -41,8 +41,21 @@ def summary_for_page(user, pk) -> Summary:
     return summary
 
 
+# What a list of summaries leaves out: the figures and the text, read on the page.
+LIST_DEFERRED = (
+    "snapshot",
+    "quotes",
+    "general_situation",
+    "prominent_opinion",
+    "forecast",
+    "recommendations",
+    "recipients",
+    "error",
+)
+
+
 def summary_list(user, *, period=None, unit=None):
-    queryset = summaries_for(user).with_related()
+    queryset = summaries_for(user).with_related().defer(*LIST_DEFERRED)
     if period is not None:
         queryset = queryset.filter(period=period)
     if unit is not None:
@@ -55,6 +68,7 @@ def versions_of(user, summary: Summary) -> list[Summary]:
         summaries_for(user)
         .filter(unit_id=summary.unit_id, period_id=summary.period_id)
         .select_related("approved_by")
+        .defer(*LIST_DEFERRED)
         .order_by("-version")
     )
 

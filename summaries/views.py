@@ -1,12 +1,18 @@
 """Summary pages: the list, compiling on demand with its progress, the summary
 itself, editing and approving a draft, read receipts and the files."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +26,8 @@ from summaries.models import Summary
 
 PAGE_SIZE = 25
 FILES = {"pdf": downloads.PDF, "docx": downloads.DOCX, "xlsx": downloads.XLSX}
+# How long a drawn brief is kept: its key changes whenever what it shows does.
+BRIEF_SECONDS = 24 * 60 * 60
 
 
 @login_required
@@ -69,8 +77,41 @@ def _context(request, summary: Summary) -> dict:
         "read": summary.reads.filter(user=user).first(),
     }
     if summary.is_compiled:
-        context["brief"] = brief_document(summary)
+        context["brief_html"] = _brief_html(summary)
     return context
+
+
+def _brief_html(summary: Summary) -> str:
+    """The brief as the page shows it, drawn once per version of what it reads.
+
+    The brief is the snapshot (frozen at compiling) and the text around it: every
+    edit and the approval raise ``revision``; the heading also reads the unit's
+    name and the period's dates, and the words are the reader's language.
+    """
+    key = ":".join(
+        str(part)
+        for part in (
+            "dluan:summary-brief",
+            summary.pk,
+            summary.revision,
+            summary.status,
+            summary.compiled_at and summary.compiled_at.timestamp(),
+            summary.approved_at and summary.approved_at.timestamp(),
+            summary.period.start,
+            summary.period.end,
+            translation.get_language(),
+            # A name is free text: hashed, so the key stays short and plain.
+            hashlib.sha256(summary.unit.name.encode()).hexdigest()[:16],
+        )
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "includes/party_document.html", {"brief": brief_document(summary)}
+        )
+        cache.set(key, str(html), BRIEF_SECONDS)
+    # Drawn here by the template, every value escaped there.
+    return mark_safe(html)  # noqa: S308
 
 
 @login_required
