@@ -6,6 +6,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.fields.json import KT
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dluan.figures import kept
@@ -132,18 +133,31 @@ def dashboard(user) -> dict | None:
     if unit is None:
         return None
     today = timezone.localdate()
-    periods = list(
-        ReportingPeriod.objects.filter(start__lte=today).order_by("-start")[
-            :TREND_PERIODS
-        ]
-    )[::-1]
+    mine = summaries_for(user).filter(unit=unit)
+    # The trend changes when a summary is compiled or approved: it is kept like
+    # the other home figures, for the unit and for what its role may open (staff
+    # every version, leaders the approved), in the page's language (its labels).
+    periods, trend = kept(
+        "trend",
+        (unit.pk, user.is_board_staff, today, get_language()),
+        lambda: _periods_and_trend(mine, today),
+    )
     # Periods do not overlap: the current one, if any, is the latest begun.
     current = periods[-1] if periods and periods[-1].end >= today else None
-    mine = summaries_for(user).filter(unit=unit)
-    # The panel shows the version's status, not its figures: leave the snapshot.
+    # The panel shows the version, its status and its PDF: only those are read.
     latest = (
         mine.select_related("period")
-        .defer("snapshot", "quotes")
+        .only(
+            "period__start",
+            "period__end",
+            "version",
+            "status",
+            "requested_at",
+            "started_at",
+            "pdf",
+            "revision",
+            "rendered_revision",
+        )
         .order_by("-period__start", "-version")
         .first()
     )
@@ -152,7 +166,6 @@ def dashboard(user) -> dict | None:
         if current
         else None
     )
-    trend = _trend(mine, periods)
     return {
         "unit": unit,
         "latest": latest,
@@ -160,6 +173,16 @@ def dashboard(user) -> dict | None:
         "figures": figures,
         "trend": trend,
     }
+
+
+def _periods_and_trend(summaries, today) -> tuple[list, dict]:
+    """The last periods begun by ``today``, oldest first, and their trend."""
+    periods = list(
+        ReportingPeriod.objects.filter(start__lte=today).order_by("-start")[
+            :TREND_PERIODS
+        ]
+    )[::-1]
+    return periods, _trend(summaries, periods)
 
 
 def _current_figures(unit, period) -> dict:

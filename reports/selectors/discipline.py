@@ -20,6 +20,8 @@ STATES = tuple(ReportingRecord.State.values)
 
 
 DISCIPLINE_TREND_PERIODS = 6
+# my_discipline's default: the period current today, read by it.
+CURRENT = object()
 
 
 @dataclass
@@ -195,9 +197,15 @@ def rounded_rate(rate: float | None) -> float | None:
     return None if rate is None else round(rate, 1)
 
 
-def my_discipline(user, count: int = DISCIPLINE_TREND_PERIODS) -> dict:
-    """A collaborator's current period and its report, and their latest records."""
-    period = ReportingPeriod.objects.current()
+def my_discipline(
+    user, count: int = DISCIPLINE_TREND_PERIODS, *, period=CURRENT
+) -> dict:
+    """A collaborator's current period and its report, and their latest records.
+
+    ``period`` is the current period when the caller has read it already.
+    """
+    if period is CURRENT:
+        period = ReportingPeriod.objects.current()
     sent = None
     if period is not None:
         sent = (

@@ -175,10 +175,13 @@ def similar_issues(user, report, limit: int = SIMILAR_ISSUES) -> list[Issue]:
 
 
 def overdue_followups(user, limit=10):
+    """The oldest unanswered follow-ups past due, for the home panels: only what
+    the panel shows is read."""
     return (
         FollowUp.objects.visible_to(user)
         .overdue()
         .select_related("issue")
+        .only("issue_id", "agency", "due_date", "issue__title")
         .order_by("due_date", "pk")[:limit]
     )
 
@@ -198,16 +201,20 @@ def open_issues_by_severity(user) -> list[dict]:
 
 
 def recent_directions(user, limit=5):
+    """The newest directions, for the leaders' home panel (its fields only)."""
     return (
         Direction.objects.visible_to(user)
-        .select_related("issue", "author")
+        .select_related("issue")
+        .only("issue_id", "text", "issue__title")
         .order_by("-created_at", "-pk")[:limit]
     )
 
 
 def resolved_issues_of(user, limit=5):
+    """A collaborator's resolved issues, for their home panel (its fields only)."""
     return (
         Issue.objects.visible_to(user)
         .filter(status__in=[Issue.Status.RESOLVED, Issue.Status.CLOSED])
+        .only("title", "outcome")
         .order_by("-resolved_at", "-pk")[:limit]
     )

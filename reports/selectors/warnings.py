@@ -49,5 +49,6 @@ def open_warnings(user, limit=5):
         EarlyWarning.objects.visible_to(user)
         .open()
         .select_related("unit")
+        .only("title", "raised_at", "unit__name")
         .order_by("-raised_at", "-pk")[:limit]
     )
