@@ -186,6 +186,10 @@ class Direction(models.Model):
         verbose_name = pgettext_lazy("leaders", "direction")
         verbose_name_plural = pgettext_lazy("leaders", "directions")
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            # Recent directions on the leaders' home page, newest first.
+            models.Index(fields=["-created_at", "-id"], name="report_direction_recent"),
+        ]
 
     def __str__(self):
         return self.text[:80]
