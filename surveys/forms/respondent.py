@@ -2,6 +2,7 @@
 occupation. Nothing that names the respondent."""
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from dluan.models import OrgUnit
@@ -16,6 +17,37 @@ def survey_communes(survey):
     return OrgUnit.objects.filter(
         path__startswith=survey.unit.path, kind=OrgUnit.Kind.COMMUNE, is_active=True
     ).order_by("name")
+
+
+class Listed(BaseChoiceIterator):
+    """Choices already in Django's form, taken as they are: a field normalises
+    plain lists again, pair by pair, twice (field and widget), for 700 communes."""
+
+    def __init__(self, choices: list):
+        self.choices = choices
+
+    def __iter__(self):
+        return iter(self.choices)
+
+
+def commune_choices(communes) -> list:
+    """``communes`` as (id, name) choices, under each town's name when they span
+    towns: a province's 700 communes in one list are hard to find one's own in.
+
+    Read as tuples: a commune's label is its name (``OrgUnit.__str__``), and 700
+    model instances and their towns took longer than the page's rendering.
+    """
+    rows = list(
+        communes.order_by("parent__name", "name").values_list(
+            "pk", "name", "parent_id", "parent__name"
+        )
+    )
+    if len({parent for _pk, _name, parent, _town in rows}) < 2:
+        return [(pk, name) for pk, name, _parent, _town in rows]
+    groups: dict = {}
+    for pk, name, _parent, town in rows:
+        groups.setdefault(town or "", []).append((pk, name))
+    return list(groups.items())
 
 
 class RespondentForm(forms.Form):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from surveys.forms.respondent import survey_communes
+from surveys.forms.respondent import Listed, commune_choices, survey_communes
 from surveys.models import Response
 from surveys.selectors.results import ALL_MODES, PLANNED_MODES
 
@@ -30,21 +30,18 @@ def mode_choices(survey):
 
 class ResultsFilterForm(forms.Form):
     mode = forms.ChoiceField(label=_("Answers counted"), required=False)
-    commune = forms.ModelChoiceField(
-        label=_("Commune / ward"),
-        required=False,
-        queryset=None,
-        empty_label=_("Every commune"),
+    # Ids from (id, name) pairs under their towns, not model choices: a
+    # province's hundreds of communes would each become a model instance.
+    commune = forms.TypedChoiceField(
+        label=_("Commune / ward"), required=False, coerce=int, empty_value=None
     )
 
-    def __init__(self, *args, survey, communes=True, **kwargs):
+    def __init__(self, *args, survey, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mode"].choices = mode_choices(survey)
-        if communes:
-            # A province's hundreds of options: the name is all an option needs.
-            self.fields["commune"].queryset = survey_communes(survey).only("name")
-        else:
-            del self.fields["commune"]
+        self.fields["commune"].choices = Listed(
+            [("", _("Every commune")), *commune_choices(survey_communes(survey))]
+        )
 
     def filters(self) -> dict:
         """``survey_results``' keyword arguments (defaults when the form is invalid)."""

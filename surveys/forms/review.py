@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from collaborators.models import Collaborator
 from dluan.access import posted_int
-from surveys.forms.respondent import survey_communes
+from surveys.forms.respondent import Listed, commune_choices, survey_communes
 from surveys.models import Response
 from surveys.services.review import DECISIONS, MAX_COMMENT
 
@@ -26,8 +26,8 @@ class ResponseFilterForm(forms.Form):
         label=_("Review"), required=False, choices=BLANK + Response.Review.choices
     )
     flag = forms.ChoiceField(label=_("Flag"), required=False, choices=FLAG_CHOICES)
-    # Ids from (id, name) pairs, not model choices: a province's hundreds of
-    # communes would each become a model instance on every view of the queue.
+    # Ids from (id, name) pairs (a province's communes under their towns), not
+    # model choices: hundreds of communes would each become a model instance.
     commune = forms.TypedChoiceField(
         label=_("Commune / ward"), required=False, coerce=int, empty_value=None
     )
@@ -40,8 +40,8 @@ class ResponseFilterForm(forms.Form):
 
     def __init__(self, *args, survey, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].choices = BLANK + list(
-            survey_communes(survey).values_list("pk", "name")
+        self.fields["commune"].choices = Listed(
+            BLANK + commune_choices(survey_communes(survey))
         )
         self.fields["interviewer"].choices = BLANK + list(
             Collaborator.objects.filter(survey_assignments__survey=survey)

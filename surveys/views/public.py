@@ -20,7 +20,7 @@ from dluan.pdf import issuer_lines
 from dluan.widgets import QuickSelect
 from surveys import public
 from surveys.answers import clean_answers
-from surveys.forms.respondent import RespondentForm
+from surveys.forms.respondent import Listed, RespondentForm, commune_choices
 from surveys.models import PersonalLink, Response, Survey
 from surveys.services.collect import Refused, response_save
 
@@ -82,33 +82,14 @@ def _full(request, survey):
     )
 
 
-def _commune_choices(field) -> list:
-    """The commune list of the form, under each town's name when it spans towns:
-    a province's 700 communes in one list are hard to find one's own in.
-
-    Read as tuples: a commune's label is its name (``OrgUnit.__str__``), and
-    700 model instances and their towns' took longer than the page's rendering.
-    """
-    communes = list(
-        field.queryset.order_by("parent__name", "name").values_list(
-            "pk", "name", "parent_id", "parent__name"
-        )
-    )
-    blank = [("", field.empty_label)]
-    if len({parent for _pk, _name, parent, _town in communes}) < 2:
-        return blank + [(pk, name) for pk, name, _parent, _town in communes]
-    groups: dict = {}
-    for pk, name, _parent, town in communes:
-        groups.setdefault(town or "", []).append((pk, name))
-    return blank + list(groups.items())
-
-
 def _respondent_form(survey, data=None, **kwargs) -> RespondentForm:
     form = RespondentForm(data, survey=survey, **kwargs)
     field = form.fields["commune"]
     # Asked of the respondents themselves, not of an interviewer.
     field.label = _("Commune / ward where you live")
-    field.widget = QuickSelect(choices=_commune_choices(field))
+    field.widget = QuickSelect(
+        choices=Listed([("", field.empty_label), *commune_choices(field.queryset)])
+    )
     return form
 
 
