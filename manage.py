@@ -6,6 +6,12 @@ import sys
 
 
 def main():
+    if "DJANGO_SETTINGS_MODULE" not in os.environ and sys.argv[1:2] == [
+        "makemigrations"
+    ]:
+        # It reads the models only: with no settings named, the test settings
+        # (which need no secret) do, so a bare `makemigrations --check` works.
+        os.environ["DJANGO_SETTINGS_MODULE"] = "dluan.settings_test"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dluan.settings")
     for index, arg in enumerate(sys.argv):
         # --settings, which Django reads itself later, names the module to check.

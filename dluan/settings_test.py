@@ -4,7 +4,8 @@ import os
 import tempfile
 
 os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 40)
+if not os.environ.get("SECRET_KEY"):  # unset or empty
+    os.environ["SECRET_KEY"] = "test-secret-key-" + "x" * 40
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 from dluan.settings import *  # noqa: F403
