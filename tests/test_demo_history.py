@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from reports.models import EarlyWarning, OpinionReport, ReportingRecord
 
@@ -13,10 +14,19 @@ pytestmark = pytest.mark.django_db
 State = ReportingRecord.State
 
 
-@pytest.fixture
-def demo(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    call_command("seed_demo", stdout=StringIO())
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Seeded once for the module (seeding takes seconds); emptied at its end."""
+    with (
+        override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+        ),
+        django_db_blocker.unblock(),
+    ):
+        call_command("seed_demo", stdout=StringIO())
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
 
 
 def test_every_kind_of_early_warning_appears(demo):
@@ -37,7 +47,8 @@ def test_discipline_is_neither_all_done_nor_all_missing(demo):
     assert OpinionReport.objects.filter(status=OpinionReport.Status.RETURNED).exists()
 
 
-def test_seeding_again_adds_nothing(demo):
+def test_seeding_again_adds_nothing(demo, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     before = (
         OpinionReport.objects.count(),
         EarlyWarning.objects.count(),

@@ -19,11 +19,16 @@ pytestmark = pytest.mark.django_db
 Status = OpinionReport.Status
 
 
-@pytest.fixture
-def seeded():
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seeded once for the module's tests, which only read it (each test's own
+    writes are rolled back); emptied when the module ends."""
     out = StringIO()
-    call_command("seed_demo", scale="small", stdout=out)
-    return out.getvalue()
+    with django_db_blocker.unblock():
+        call_command("seed_demo", scale="small", stdout=out)
+    yield out.getvalue()
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
 
 
 def test_the_province_has_its_towns_communes_and_people(seeded):

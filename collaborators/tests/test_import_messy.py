@@ -456,14 +456,11 @@ def test_the_template_in_either_language_is_matched_column_by_column(
 
 
 @pytest.mark.browser
-def test_the_columns_page_fits_a_phone(transactional_db, browser_context):
-    from django.core.management import call_command
-
+def test_the_columns_page_fits_a_phone(transactional_db, browser_context, staff, units):
     from conftest import PHONE, browser_login, screenshot
 
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     page = browser_context(PHONE).new_page()
-    browser_login(page, "canbo")
+    browser_login(page, staff.username)
     page.goto(UPLOAD)
     upload = _messy_workbook()
     page.set_input_files(
