@@ -10,7 +10,8 @@ job benches, then the locust load run (``bench/locustfile.py``). Writes
                         [--output PATH] [--database-url URL]
 
 Smoke (`--smoke`, part of `make test`): a small database dropped and seeded again,
-3 timed requests a page, 5 collaborators for 10 s, no targets. The load run's think
+one warm-up and 2 timed requests a page, 5 collaborators filing for 5 s and 5
+respondents answering for 10 s, no targets. The load run's think
 time between two reports is ``BENCH_THINK`` ("5,15" seconds by default, "1,3" in
 the smoke run).
 
@@ -64,11 +65,11 @@ def parse_args(argv=None):
     parser.add_argument(
         "--smoke",
         action="store_true",
-        help="a small database rebuilt each time, 3 requests a page, a 10 s load "
-        "run, no targets: checks the bench itself",
+        help="a small database rebuilt each time, 2 requests a page, short load "
+        "runs, no targets: checks the bench itself",
     )
     parser.add_argument(
-        "--requests", type=int, help="timed requests per page (30; smoke: 3)"
+        "--requests", type=int, help="timed requests per page (30; smoke: 2)"
     )
     parser.add_argument("--skip-load", action="store_true", help="no load run")
     parser.add_argument(
@@ -105,8 +106,8 @@ def main(argv=None) -> int:
     scale = "small" if args.smoke else "large"
     bench = Bench(
         smoke=args.smoke,
-        requests=args.requests or (3 if args.smoke else 30),
-        warmup=3,
+        requests=args.requests or (2 if args.smoke else 30),
+        warmup=1 if args.smoke else 3,
         only=re.compile(args.only, re.IGNORECASE) if args.only else None,
     )
     # SIGTERM stops the run like Ctrl-C does, and the server with it; Ctrl-C
@@ -135,7 +136,7 @@ def main(argv=None) -> int:
             run_jobs(bench)
             if not args.skip_load and bench.wants("load"):
                 if args.smoke:
-                    run_load(bench, users=5, rate=5, duration=10)
+                    run_load(bench, users=5, rate=5, duration=5)
                 else:
                     run_load(bench, users=50, rate=10, duration=60)
             if not args.skip_load and bench.wants("survey load"):
