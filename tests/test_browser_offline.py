@@ -70,11 +70,13 @@ class Switch:
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
 
     def off(self) -> None:
-        listener, self.listener = self.listener, None
+        # Under the lock that _accept registers a connection under: none accepted
+        # just before can slip past and stay open while the network is off.
+        with self.lock:
+            listener, self.listener = self.listener, None
+            sockets, self.sockets = self.sockets, set()
         if listener is not None:
             listener.close()
-        with self.lock:
-            sockets, self.sockets = self.sockets, set()
         for sock in sockets:
             self._close(sock)
 
@@ -96,7 +98,13 @@ class Switch:
                 self._close(client)
                 continue
             with self.lock:
-                self.sockets |= {client, upstream}
+                switched_off = self.listener is not listener
+                if not switched_off:
+                    self.sockets |= {client, upstream}
+            if switched_off:
+                self._close(client)
+                self._close(upstream)
+                return
             state = {"losing": False}
             threading.Thread(
                 target=self._pump, args=(client, upstream, state, True), daemon=True
