@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The suite runs on two pytest-xdist workers; PYTEST_WORKERS=0 runs it in one process.
+# Groups go out in collection order (tests/support/order.py: the longest modules
+# first), not xdist's default of the groups with most tests first, which left the
+# one-test bench smoke run (100 s) alone on a worker at the end.
 PYTEST_WORKERS ?= 2
 
 .PHONY: run test install system-deps lint format messages bench bench-sqlite clean
@@ -44,7 +47,7 @@ test: install system-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=dluan.settings_test
 	@bash scripts/vnu.sh --version >/dev/null  # the Nu HTML checker, installed once
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

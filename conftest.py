@@ -19,6 +19,7 @@ from dluan.tests.factories import DEMO_PASSWORD, OrgUnitFactory, UserFactory
 pytest_plugins = [
     "tests.support.broker",
     "tests.support.pages",
+    "tests.support.order",
     "tests.support.pdf",
     "tests.support.walk",
 ]
