@@ -1,17 +1,20 @@
-"""The pages each role opens, in Chromium under the Content-Security-Policy: nothing
-refused, no script error, charts drawn, htmx still polls with its CSRF header, and
-the Django admin works too."""
+"""The pages each role opens, in Chromium at desktop width under the
+Content-Security-Policy: nothing refused, no script error, axe-core's WCAG 2.1 AA
+rules met (tests/test_phone_layout.py runs them on every kind of page at phone
+width), charts drawn, htmx still polls with its CSRF header, and the Django admin
+works too. One sweep for both, on one seeded demo."""
 
 import os
 
 import pytest
 from django.core.management import call_command
 
-from conftest import DESKTOP, browser_login
+from conftest import DESKTOP, browser_login, screenshot
 from dluan.models import User
 from reports.models import Issue, ReportingPeriod
 from summaries import services
 from summaries.models import Summary
+from tests.support.pages import axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -76,12 +79,13 @@ def chart_drawn(page, canvas_id: str) -> bool:
     )
 
 
-def test_each_roles_pages_work_under_the_content_security_policy(demo, watched):
+def test_each_roles_pages_work_under_the_csp_and_meet_wcag_aa(demo, watched):
     """One demo for all (seeding it takes most of the test's time)."""
-    problems, charts = [], set()
+    problems, violations, charts = [], [], set()
     page = watched()
     page.goto("/login/")
     problems += refused(page)
+    violations += axe_violations(page)
     for username in ("canbo", "lanhdao", "ctv01"):
         page = watched()
         browser_login(page, username)
@@ -89,6 +93,9 @@ def test_each_roles_pages_work_under_the_content_security_policy(demo, watched):
             page.goto(url)
             page.wait_for_load_state("networkidle")
             problems += refused(page)
+            violations += axe_violations(page)
+            name = url.strip("/").replace("/", "-") or "home"
+            screenshot(page, f"nav-{username}-{name}-{DESKTOP['width']}")
             trend = ("trend-directions", "trend-topics", "trend-rates")
             if url == "/" and all(chart_drawn(page, f"{c}-chart") for c in trend):
                 charts.add("trend")
@@ -121,6 +128,7 @@ def test_each_roles_pages_work_under_the_content_security_policy(demo, watched):
     problems += page.problems
     problems += htmx_polls_the_progress(watched)
     assert problems == [], "\n".join(problems)
+    assert violations == [], "\n".join(violations)
     assert charts == {"trend", "discipline", "direction"}
 
 
