@@ -194,7 +194,6 @@ NOT_AUDITED = {
     **dict.fromkeys(
         [
             "surveys:survey-status",
-            "surveys:question-delete",
             "surveys:question-move",
             "surveys:population-upload",
             "surveys:response-bulk",
@@ -208,6 +207,7 @@ NOT_AUDITED = {
             "surveys:survey-edit",
             "surveys:questionnaire",
             "surveys:question-edit",
+            "surveys:question-delete",
             "surveys:preview",
             "surveys:xlsform-import",
             "surveys:xlsform-export",

@@ -393,7 +393,41 @@ def test_delete_and_move(client_of, staff, survey):
     )
     assert names[:4] == ["intro", "satisfied", "rating", "channels"]
     assert client.get(_url("question-move", survey, rating)).status_code == 405
-    assert client.get(_url("question-delete", survey, rating)).status_code == 405
+
+
+def test_delete_asks_first_and_the_question_stays_until_confirmed(
+    client_of, staff, survey
+):
+    client = client_of(staff)
+    rating = _q(survey, "rating")
+    questionnaire = client.get(reverse("surveys:questionnaire", args=[survey.pk]))
+    delete_url = _url("question-delete", survey, rating)
+    # The questionnaire's "Delete" is a link to the question's confirmation page.
+    assert f'href="{delete_url}"' in questionnaire.content.decode()
+    page = client.get(delete_url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert rating.label in html and "confirm-delete" in html
+    assert _q(survey, "rating")
+    response = client.post(delete_url)
+    assert response.status_code == 302
+    assert not survey.current_version.questions.filter(name="rating").exists()
+
+
+def test_delete_page_of_an_answered_questionnaire_says_a_version_is_made(
+    client_of, staff, survey
+):
+    _answered(survey)
+    page = client_of(staff).get(_url("question-delete", survey, _q(survey, "rating")))
+    assert 'data-testid="delete-new-version"' in page.content.decode()
+
+
+def test_delete_page_is_the_unit_staffs_only(
+    client_of, leader, other_staff, collaborator, survey
+):
+    url = _url("question-delete", survey, _q(survey, "rating"))
+    for user in (leader, other_staff, collaborator):
+        assert client_of(user).get(url).status_code == 404
 
 
 def test_delete_refused_while_a_rule_looks_at_it(client_of, staff, survey):

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dluan.access import add_errors, require_manager, require_staff
 from surveys.forms.design import QuestionForm, SurveyForm
@@ -285,10 +285,21 @@ def question_edit(request, pk, question_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def question_delete(request, pk, question_pk):
+    """GET asks first, with the question in view; POST takes it out."""
     survey = _writable(request, pk)
     question = _question(survey, question_pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "surveys/question_confirm_delete.html",
+            {
+                "survey": survey,
+                "question": question,
+                "answered": _answered(survey),
+            },
+        )
     try:
         services.question_delete(survey=survey, user=request.user, name=question.name)
     except ValidationError as exc:

@@ -211,7 +211,7 @@ REACH = {
     "surveys:questionnaire": "LS",
     "surveys:question-create": "S",
     "surveys:question-edit": "S",
-    "surveys:question-delete": "S P",
+    "surveys:question-delete": "S",
     "surveys:question-move": "S P",
     "surveys:preview": "LS",
     "surveys:xlsform-import": "S",
