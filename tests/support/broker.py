@@ -10,6 +10,7 @@ lock on the Redis database while the test runs, whatever the scheduling.
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import socket
 import tempfile
@@ -169,11 +170,35 @@ class Broker:
     def start_worker(self) -> None:
         """A Celery worker (solo pool) in a thread of this process, until the
         test ends. Until it starts, queued tasks wait in Redis."""
+        self._stack.enter_context(_root_logger_kept())
         self._stack.enter_context(
             start_worker(
                 app, pool="solo", perform_ping_check=False, shutdown_timeout=10
             )
         )
+
+
+@contextmanager
+def _root_logger_kept():
+    """The root logger's level and handlers as they were, once the worker stops.
+
+    The embedded worker sets up Celery's logging: the root logger at the worker's
+    level ("error") and Celery's handler in place of the others. Left so, every
+    later test in this process lost the warnings of loggers without a level of
+    their own (the sign-in lockout's, say), since pytest's capture sits on the root.
+    """
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    try:
+        yield
+    finally:
+        root.setLevel(level)
+        # pytest puts its own capture back for each phase of each test.
+        kept = [h for h in handlers if not type(h).__module__.startswith("_pytest")]
+        root.handlers = [
+            *kept,
+            *(h for h in root.handlers if type(h).__module__.startswith("_pytest")),
+        ]
 
 
 @pytest.fixture
