@@ -22,6 +22,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from conftest import PHONE, browser_login
@@ -316,10 +317,16 @@ def test_sent_twice_makes_one_and_a_conflict_is_the_collaborators_choice(
     other = page.context.new_page()
     other.goto("/outbox/")
 
-    # Two tabs press "send now" at once.
+    # Two tabs press "send now" at once: each that still shows it waiting (the
+    # other tab's send, or the outbox's own retry, may have taken it already, and
+    # its button with it).
     network.on()
     for tab in (page, other):
-        tab.locator("[data-action=send]").first.click()
+        waiting = tab.locator(
+            "[data-testid=outbox-item][data-state=waiting] [data-action=send]"
+        )
+        with contextlib.suppress(PlaywrightTimeoutError):
+            waiting.first.click(timeout=3_000)
     for tab in (page, other):
         expect(tab.locator("[data-testid=outbox-item][data-state=sent]")).to_have_count(
             1
