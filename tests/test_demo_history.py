@@ -17,16 +17,18 @@ State = ReportingRecord.State
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """Seeded once for the module (seeding takes seconds); emptied at its end."""
-    with (
-        override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
-        ),
-        django_db_blocker.unblock(),
-    ):
-        call_command("seed_demo", stdout=StringIO())
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+    try:
+        with (
+            override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+            ),
+            django_db_blocker.unblock(),
+        ):
+            call_command("seed_demo", stdout=StringIO())
+        yield
+    finally:  # also after a seeding that failed half-way
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
 
 
 def test_every_kind_of_early_warning_appears(demo):

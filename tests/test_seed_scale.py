@@ -24,11 +24,13 @@ def seeded(django_db_setup, django_db_blocker):
     """Seeded once for the module's tests, which only read it (each test's own
     writes are rolled back); emptied when the module ends."""
     out = StringIO()
-    with django_db_blocker.unblock():
-        call_command("seed_demo", scale="small", stdout=out)
-    yield out.getvalue()
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+    try:
+        with django_db_blocker.unblock():
+            call_command("seed_demo", scale="small", stdout=out)
+        yield out.getvalue()
+    finally:  # also after a seeding that failed half-way
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
 
 
 def test_the_province_has_its_towns_communes_and_people(seeded):
